@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "shotc",
+    products: [
+        .executable(name: "shotc", targets: ["shotc"]),
+        .library(name: "ShotKit", targets: ["ShotKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: the Debian -dev packages, found through pkg-config.
+        .systemLibrary(
+            name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // The compiler: pure, no printing, no environment, no network.
+        .target(name: "ShotKit", dependencies: ["CYaml"]),
+        // fal's queue protocol over libcurl; the only module that imports CCurl.
+        .target(name: "FalKit", dependencies: ["CCurl"]),
+        // Plans, run records, scheduling and progress for `shotc run`.
+        .target(
+            name: "ShotRunner",
+            dependencies: [
+                "ShotKit", "FalKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // The command line.
+        .executableTarget(
+            name: "shotc",
+            dependencies: [
+                "ShotKit", "ShotRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Test support: a stand-in for fal's queue, storage and CDN on 127.0.0.1.
+        .executableTarget(
+            name: "fal-standin",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+
+        .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"]),
+        .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin"]),
+        .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin"]),
+    ]
+)

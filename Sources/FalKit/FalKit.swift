@@ -1,0 +1,2 @@
+/// fal's queue protocol over libcurl.
+public enum FalKit {}

@@ -1,0 +1,157 @@
+/// Identifies one file in a ``SourceMap``.
+public struct FileID: Hashable, Comparable, Sendable {
+    /// The index of the file in its source map.
+    public let rawValue: Int
+
+    /// Wraps a source-map index.
+    public init(_ rawValue: Int) { self.rawValue = rawValue }
+
+    public static func < (lhs: FileID, rhs: FileID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A half-open range of UTF-8 byte offsets into one file.
+///
+/// Line and column are computed only when a span is shown (``SourceFile/location(of:)``).
+public struct SourceSpan: Hashable, Comparable, Sendable {
+    /// The file the offsets point into.
+    public var file: FileID
+    /// The offset of the first byte.
+    public var start: Int
+    /// The offset one past the last byte.
+    public var end: Int
+
+    /// A span from `start` up to, not including, `end`.
+    public init(file: FileID, start: Int, end: Int) {
+        self.file = file
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    /// The number of bytes covered.
+    public var length: Int { end - start }
+
+    /// The smallest span that covers both.
+    public func union(_ other: SourceSpan) -> SourceSpan {
+        SourceSpan(file: file, start: min(start, other.start), end: max(end, other.end))
+    }
+
+    public static func < (lhs: SourceSpan, rhs: SourceSpan) -> Bool {
+        (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
+    }
+}
+
+/// A 1-based line and column; columns count Unicode scalar values.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    /// The 1-based line.
+    public var line: Int
+    /// The 1-based column, in Unicode scalars.
+    public var column: Int
+
+    /// A location at `line`, `column`.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// The bytes of one file, with the table of line starts that turns offsets into locations.
+public struct SourceFile: Sendable {
+    /// The file's identity in its source map.
+    public let id: FileID
+    /// The path as it is shown in diagnostics (as the user wrote it, or relative to it).
+    public let path: String
+    /// The file's bytes, exactly as read (a byte-order mark included).
+    public let bytes: [UInt8]
+    /// The offset at which each line starts; `lineStarts[0] == 0`.
+    public let lineStarts: [Int]
+
+    /// Indexes the lines of `bytes`. A line ends at `\n`; a `\r` before it belongs to the line end.
+    public init(id: FileID, path: String, bytes: [UInt8]) {
+        self.id = id
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    /// The 0-based index of the line that holds `offset`.
+    public func lineIndex(of offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The 1-based line and column of `offset`; the column counts Unicode scalars
+    /// (bytes that do not continue a UTF-8 sequence), so invalid UTF-8 still gets a column.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = min(max(0, offset), bytes.count)
+        let index = lineIndex(of: clamped)
+        var column = 1
+        var position = lineStarts[index]
+        while position < clamped {
+            if bytes[position] & 0xC0 != 0x80 { column += 1 }
+            position += 1
+        }
+        // A byte-order mark is not a column.
+        if index == 0, clamped >= 3, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { column -= 1 }
+        return SourceLocation(line: index + 1, column: column)
+    }
+
+    /// The byte range of the 1-based `line`, without its line end (`\n` or `\r\n`).
+    public func lineRange(_ line: Int) -> Range<Int> {
+        let index = max(0, min(line - 1, lineStarts.count - 1))
+        let start = lineStarts[index]
+        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        if end < start { end = start }
+        return start..<end
+    }
+
+    /// The text of the 1-based `line`, invalid UTF-8 replaced by U+FFFD.
+    public func lineText(_ line: Int) -> String {
+        String(decoding: bytes[lineRange(line)], as: UTF8.self)
+    }
+
+    /// The text of `span`, invalid UTF-8 replaced by U+FFFD.
+    public func text(of span: SourceSpan) -> String {
+        let start = min(max(0, span.start), bytes.count)
+        let end = min(max(start, span.end), bytes.count)
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+/// Every file a compilation read, so that spans can be shown.
+public struct SourceMap: Sendable {
+    /// The files, indexed by ``FileID/rawValue``.
+    public private(set) var files: [SourceFile] = []
+
+    /// An empty map.
+    public init() {}
+
+    /// Adds a file and returns its identity.
+    @discardableResult
+    public mutating func add(path: String, bytes: [UInt8]) -> FileID {
+        let id = FileID(files.count)
+        files.append(SourceFile(id: id, path: path, bytes: bytes))
+        return id
+    }
+
+    /// The file with `id`.
+    public subscript(id: FileID) -> SourceFile { files[id.rawValue] }
+
+    /// `path:line:column` of the start of `span`.
+    public func describe(_ span: SourceSpan) -> String {
+        let file = self[span.file]
+        return "\(file.path):\(file.location(of: span.start))"
+    }
+}

@@ -1,0 +1,2 @@
+/// Plans, records and scheduling for `shotc run`.
+public enum ShotRunner {}
