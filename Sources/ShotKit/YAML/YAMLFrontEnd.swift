@@ -110,8 +110,8 @@ private struct SceneBuilder {
                         fields.append(
                             FieldSyntax(key: located(key), values: [located(value)], span: field.span))
                     case "refs":
-                        fields.append(
-                            FieldSyntax(key: located(key), values: refs(field.value), span: field.span))
+                        guard let values = refs(field.value) else { continue }
+                        fields.append(FieldSyntax(key: located(key), values: values, span: field.span))
                     default:
                         unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
                     }
@@ -130,8 +130,8 @@ private struct SceneBuilder {
         }
     }
 
-    /// The values of `refs`: a list of scalars, or one scalar.
-    private mutating func refs(_ node: YAMLNode) -> [Located<String>] {
+    /// The values of `refs`: a list of scalars, or one scalar; nil (reported) for a mapping.
+    private mutating func refs(_ node: YAMLNode) -> [Located<String>]? {
         switch node {
         case .scalar(let scalar):
             return scalar.isNull ? [] : [located(scalar)]
@@ -143,7 +143,7 @@ private struct SceneBuilder {
             return values
         case .mapping:
             wrongKind(node, expected: "a list of images", for: "refs")
-            return []
+            return nil
         }
     }
 
@@ -168,13 +168,13 @@ private struct SceneBuilder {
             guard let name = keyScalar(entry) else { continue }
             var duration: Located<String>? = nil
             var aspect: Located<String>? = nil
-            var prose = ProseSyntax(text: "", pieces: [], span: emptySpan(at: entry.valueSpan.start))
+            // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
+            var prose = ProseSyntax(text: "", pieces: [], span: emptySpan(at: name.span.end))
             switch entry.value {
             case .scalar(let scalar):
                 // An extension: `name: text` is a shot with that prompt.
-                prose = ProseAligner.prose(of: scalar, in: file)
+                if !scalar.isNull { prose = ProseAligner.prose(of: scalar, in: file) }
             case .mapping(let body):
-                var sawPrompt = false
                 for field in body.pairs {
                     guard let key = keyScalar(field) else { continue }
                     switch key.value {
@@ -185,9 +185,11 @@ private struct SceneBuilder {
                         aspect = scalarValue(field.value, expected: "an aspect ratio", in: key.value, at: field.span)
                             .map(located)
                     case "prompt":
-                        sawPrompt = true
                         if case .scalar(let scalar) = field.value {
-                            prose = ProseAligner.prose(of: scalar, in: file)
+                            prose =
+                                scalar.isNull
+                                ? ProseSyntax(text: "", pieces: [], span: emptySpan(at: key.span.end))
+                                : ProseAligner.prose(of: scalar, in: file)
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt")
                             prose.span = field.value.span
@@ -196,7 +198,6 @@ private struct SceneBuilder {
                         unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot")
                     }
                 }
-                if !sawPrompt { prose.span = emptySpan(at: body.span.end) }
             case .sequence:
                 wrongKind(entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'", for: name.value)
                 continue
