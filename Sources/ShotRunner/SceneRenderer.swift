@@ -156,6 +156,7 @@ public final class SceneRenderer: Sendable {
         let files = RequestBuilder(scene: scene).localFiles(of: shots)
         guard !files.isEmpty else { return [:] }
         var cache = store.uploadCache()
+        let known = cache
         var urls: [String: String] = [:]
         try await withThrowingTaskGroup(of: (String, String, String, Bool).self) { group in
             var pending = files[...]
@@ -164,9 +165,9 @@ public final class SceneRenderer: Sendable {
                 group.addTask {
                     let bytes = try LocalFileSystem().read(path)
                     let key = self.client.endpoints.cdn + " " + "sha256:" + hex(SHA256.hash(data: bytes))
-                    if let known = cache[key] {
-                        self.report(.uploaded(file: path, url: known, cached: true))
-                        return (path, key, known, true)
+                    if let url = known[key] {
+                        self.report(.uploaded(file: path, url: url, cached: true))
+                        return (path, key, url, true)
                     }
                     self.report(.uploading(file: path, bytes: bytes.count))
                     let format = ImageProbe.format(of: bytes[...])

@@ -28,6 +28,10 @@ public struct Analyzer {
     private var shotNames: [String: SourceSpan] = [:]
     private var visited: Set<FileID> = []
     private var probes: [String: Result<ImageInfo, ImageProblem>] = [:]
+    /// References a misspelt mention most likely meant: not reported as unused.
+    private var presumedMentions: Set<Int> = []
+    /// Where the front ends reported errors: checks there would only repeat them.
+    private var syntaxErrorSpans: [SourceSpan] = []
 
     private enum ImageProblem: Error {
         case notFound, unreadable(String), notAnImage
@@ -43,6 +47,7 @@ public struct Analyzer {
 
     /// Checks the scene; the compiled scene is nil when an error was reported.
     public mutating func analyze(diagnostics bag: inout DiagnosticBag) -> CompiledScene? {
+        syntaxErrorSpans = bag.diagnostics.filter { $0.severity == .error }.compactMap(\.span)
         guard let root = loaded.root, let rootTree = loaded.trees[root] else {
             bag.append(contentsOf: diagnostics)
             return nil
@@ -64,7 +69,9 @@ public struct Analyzer {
             }
         }
         for (index, reference) in references.enumerated()
-        where !mentioned.contains(index) && referenceFiles[index] == root {
+        where !mentioned.contains(index) && !presumedMentions.contains(index)
+            && referenceFiles[index] == root
+        {
             diagnostics.report(
                 .unusedDeclaration,
                 "\(reference.kind.rawValue) '\(reference.name)' is never mentioned",
@@ -117,6 +124,11 @@ public struct Analyzer {
         }
     }
 
+    /// Whether a front end reported an error inside `span`.
+    private func hasSyntaxError(in span: SourceSpan) -> Bool {
+        syntaxErrorSpans.contains { $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1) }
+    }
+
     private static func isPositionalToken(_ name: String) -> Bool {
         let lowered = name.lowercased()
         for prefix in ["element", "image"] where lowered.hasPrefix(prefix) {
@@ -165,13 +177,15 @@ public struct Analyzer {
         var reference = Reference(
             name: name.value, kind: declaration.kind, nameSpan: name.span, primary: nil,
             referenceImages: [], note: nil)
+        // A block the front end already reported errors in would only repeat them here.
+        let broken = hasSyntaxError(in: declaration.span)
         if declaration.kind.isElement {
             let front = declaration.field("front")
             let refs = declaration.field("refs")
             reference.note = declaration.field("note")?.values.first?.value
             if let value = front?.values.first {
                 reference.primary = checkImage(value, in: file, front: true)
-            } else {
+            } else if !broken {
                 diagnostics.report(
                     .missingFront, "\(declaration.kind.rawValue) '\(name.value)' has no front image",
                     at: name.span,
@@ -180,7 +194,7 @@ public struct Analyzer {
                         : "add a frontal view: 'front \(name.value).png'"])
             }
             let refValues = refs?.values ?? []
-            if refValues.isEmpty || refValues.count > 3 {
+            if !broken, refValues.isEmpty || refValues.count > 3 {
                 let span = refs?.key.span ?? name.span
                 let help =
                     refValues.isEmpty
@@ -206,6 +220,7 @@ public struct Analyzer {
         -> ImageValue?
     {
         let text = value.value
+        if hasSyntaxError(in: value.span) { return nil }
         let lowered = text.lowercased()
         if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") {
             guard text.count > (lowered.hasPrefix("https") ? 8 : 7) else {
@@ -235,7 +250,7 @@ public struct Analyzer {
         case .failure(.notFound):
             diagnostics.report(
                 .imageNotFound, "image file '\(text)' not found", at: value.span,
-                notes: [DiagnosticNote("looked for '\(path)'")],
+                notes: path == Path.normalize(text) ? [] : [DiagnosticNote("looked for '\(path)'")],
                 help: ["paths are relative to the folder of the file that declares them"])
             return nil
         case .failure(.unreadable(let reason)):
@@ -494,11 +509,10 @@ public struct Analyzer {
         }
         let total = elements.count + images.count
         if total > Self.maxReferences {
-            let notes = (elements + images).compactMap { index -> DiagnosticNote? in
-                guard let span = firstSpans[index] else { return nil }
-                return DiagnosticNote(
-                    "'@\(references[index].name)' becomes \(tokens[index] ?? "")", at: span)
-            }
+            let notes = Self.groupByLine(
+                (elements + images).compactMap { index in
+                    firstSpans[index].map { ($0, "'@\(references[index].name)' → \(tokens[index] ?? "")") }
+                }, in: sources)
             diagnostics.report(
                 .tooManyReferences,
                 "shot '\(shot.name.value)' mentions \(total) references; a request takes at most \(Self.maxReferences)",
@@ -523,6 +537,34 @@ public struct Analyzer {
             durationSpan: durationSpan, aspectSpan: aspectSpan, proseSpan: prose.span)
     }
 
+    /// One note per source line, listing what is on it, with a span from its first to its
+    /// last place on that line.
+    private static func groupByLine(_ items: [(SourceSpan, String)], in sources: SourceMap)
+        -> [DiagnosticNote]
+    {
+        var notes: [DiagnosticNote] = []
+        var lineKey: (FileID, Int)? = nil
+        var span: SourceSpan? = nil
+        var texts: [String] = []
+        func flush() {
+            if let span { notes.append(DiagnosticNote(texts.joined(separator: ", "), at: span)) }
+        }
+        for (itemSpan, text) in items.sorted(by: { $0.0 < $1.0 }) {
+            let key = (itemSpan.file, sources[itemSpan.file].lineIndex(of: itemSpan.start))
+            if let current = lineKey, current == key, let open = span {
+                span = open.union(itemSpan)
+                texts.append(text)
+            } else {
+                flush()
+                lineKey = key
+                span = itemSpan
+                texts = [text]
+            }
+        }
+        flush()
+        return notes
+    }
+
     private func surfaceOf(_ file: FileID) -> SurfaceSyntax {
         loaded.trees[file]?.surface ?? .shot
     }
@@ -533,6 +575,7 @@ public struct Analyzer {
             let index = referenceIndex[near]
         {
             let reference = references[index]
+            presumedMentions.insert(index)
             help.append(
                 "did you mean '@\(near)'? (\(reference.kind.rawValue) declared at \(sources.describe(reference.nameSpan)))")
         } else {

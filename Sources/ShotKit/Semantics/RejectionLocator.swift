@@ -70,7 +70,7 @@ public struct RejectionLocator {
             var message = "fal rejected shot '\(shot.name)'"
             if !field.isEmpty { message += ": \(field)" }
             message += ": \(issue.message)"
-            var help = ["fal's error type is '\(issue.type)'; the request was not billed"]
+            var help = ["fal's error type is '\(issue.type)'; fix the scene and run again (a rejected request is not retried)"]
             if issue.type == "content_policy_violation" {
                 help.insert("rephrase the prose or change the reference images", at: 0)
             }

@@ -83,7 +83,8 @@ image ruin ../refs/mara.png
 
 shot opening 5s 16:9
   Take @ruin as the start frame. Start with a high-angle satellite view of the
-  ancient greenhouse ruin in the style of @ghibli. A drone
+  ancient greenhouse ruin in the style of @ghibli. The camera swoops down
+  toward the broken glass roof, and a drone
   flies inside, revealing @mra standing in the sun-drenched center.
 """)
 write("E0101", "scenes/cast.shot", "# Nothing here yet.\n")
