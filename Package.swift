@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
-        .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"]),
+        .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin"]),
         .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin"]),
     ]

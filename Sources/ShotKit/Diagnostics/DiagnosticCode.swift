@@ -330,6 +330,19 @@ extension DiagnosticCode {
         the importing file.
         """)
 
+    // MARK: Rendering (E05xx)
+
+    /// fal refused a request (HTTP 422), pointed back at the scene.
+    public static let requestRejected = DiagnosticCode(
+        "E0501", .error, "request rejected by fal",
+        """
+        `shotc run` sent a shot's request and fal answered that the input is invalid (HTTP
+        422). The position is the place in the scene that produced the field fal named.
+        Such a request is not retried and not billed; fix the scene and run again. A
+        `content_policy_violation` means the prose or a picture was refused by the model's
+        content filter.
+        """)
+
     // MARK: Warnings (W0xxx)
 
     /// A declaration no shot mentions.
@@ -373,13 +386,6 @@ extension DiagnosticCode {
         `model`, `duration` and `aspect` apply to the scene being compiled; set in a file
         that is imported, they are ignored. Move them to the scene file.
         """)
-    /// A `note` on an image or style, or another value that is never used.
-    public static let ignoredValue = DiagnosticCode(
-        "W0007", .warning, "value ignored",
-        """
-        This value has no effect on what is sent.
-        """)
-
     /// Every code, in order: the one registry.
     public static let all: [DiagnosticCode] = [
         .invalidUTF8, .tabIndentation, .unterminatedString, .invalidEscape, .unexpectedToken,
@@ -392,7 +398,8 @@ extension DiagnosticCode {
         .imageNotFound, .imageUnreadable, .notAnImage, .frontTooLarge, .frontTooSmall,
         .frontAspect,
         .importCycle, .fileUnreadable,
+        .requestRejected,
         .unusedDeclaration, .unknownKey, .promptTooLong, .imageFormat, .imageLimits,
-        .ignoredSetting, .ignoredValue,
+        .ignoredSetting,
     ]
 }

@@ -1,0 +1,128 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// One dedicated thread running a `curl_multi` loop.
+///
+/// Other threads hand it transfers and cancellations through a lock-protected inbox and wake it
+/// with `curl_multi_wakeup`; Swift's cooperative threads never block on the network.
+final class CurlEngine: @unchecked Sendable {
+    private struct Inbox {
+        var additions: [CurlTransfer] = []
+        var cancellations: [CurlTransfer] = []
+        var stopping = false
+    }
+
+    /// The multi handle; freed in `deinit`, after the loop has ended.
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Mutex(Inbox())
+    /// Transfers inside the multi handle, keyed by easy handle address. Engine thread only.
+    private var active: [Int: CurlTransfer] = [:]
+
+    /// Creates the multi handle and starts the loop thread.
+    init() throws {
+        guard curlGlobalInitResult == 0 else {
+            throw FalError.transport(code: Int(curlGlobalInitResult), message: "curl_global_init failed")
+        }
+        guard let multi = curl_multi_init() else {
+            throw FalError.transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_multi_init failed")
+        }
+        self.multi = multi
+        // Reuse connections per host, but never pipeline onto a busy one.
+        _ = shotc_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16)
+        let thread = Thread { [self] in self.run() }
+        thread.name = "shotc-curl"
+        thread.start()
+    }
+
+    deinit {
+        curl_multi_cleanup(multi)
+    }
+
+    /// Queues a transfer; its completion runs on the engine thread.
+    func submit(_ transfer: CurlTransfer) {
+        let stopping = inbox.withLock { inbox in
+            if !inbox.stopping { inbox.additions.append(transfer) }
+            return inbox.stopping
+        }
+        if stopping {
+            transfer.requestCancel()
+            transfer.finish(code: nil)
+        } else {
+            curl_multi_wakeup(multi)
+        }
+    }
+
+    /// Asks the engine to abandon a transfer; its completion then reports `CancellationError`.
+    func cancel(_ transfer: CurlTransfer) {
+        transfer.requestCancel()
+        inbox.withLock { $0.cancellations.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
+    /// Ends the loop; running transfers complete with `CancellationError`.
+    func shutdown() {
+        inbox.withLock { $0.stopping = true }
+        curl_multi_wakeup(multi)
+    }
+
+    private func key(_ easy: UnsafeMutableRawPointer) -> Int { Int(bitPattern: easy) }
+
+    private func remove(_ transfer: CurlTransfer) {
+        if active.removeValue(forKey: key(transfer.easy)) != nil {
+            curl_multi_remove_handle(multi, transfer.easy)
+        }
+    }
+
+    private func run() {
+        while true {
+            let work = inbox.withLock { inbox -> Inbox in
+                let taken = inbox
+                inbox.additions.removeAll()
+                inbox.cancellations.removeAll()
+                return taken
+            }
+            for transfer in work.additions {
+                if transfer.isCancelRequested || work.stopping {
+                    transfer.finish(code: nil)
+                    continue
+                }
+                let added = curl_multi_add_handle(multi, transfer.easy)
+                if added == CURLM_OK {
+                    active[key(transfer.easy)] = transfer
+                } else {
+                    transfer.completion?(
+                        .failure(FalError.transport(code: Int(added.rawValue), message: curlMultiErrorText(added))))
+                    transfer.completion = nil
+                }
+            }
+            for transfer in work.cancellations where !transfer.isFinished {
+                remove(transfer)
+                transfer.finish(code: nil)
+            }
+            if work.stopping {
+                for transfer in Array(active.values) {
+                    transfer.requestCancel()
+                    remove(transfer)
+                    transfer.finish(code: nil)
+                }
+                return
+            }
+
+            var running: Int32 = 0
+            _ = curl_multi_perform(multi, &running)
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                let code = shotc_curl_msg_result(message)
+                guard let transfer = active[key(easy)] else {
+                    curl_multi_remove_handle(multi, easy)
+                    continue
+                }
+                remove(transfer)
+                transfer.finish(code: code)
+            }
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+    }
+}

@@ -1,0 +1,280 @@
+import CCurl
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a transfer puts the body of a successful (2xx) response. Bodies of other responses
+/// always go to memory so that the error text can be read.
+enum TransferSink: Sendable {
+    /// Collect the body in memory.
+    case memory
+    /// Write the body to an open file descriptor.
+    case file(Int32)
+    /// Hand each received chunk to a callback, on the engine thread.
+    case chunks(@Sendable ([UInt8]) -> Void)
+}
+
+/// One libcurl easy handle with everything it points into: the header list, the request body,
+/// the error buffer, and the response being collected.
+///
+/// Created on any thread; after ``CurlEngine/submit(_:)`` only the engine thread touches it,
+/// except ``requestCancel()``, which is lock-protected.
+final class CurlTransfer: @unchecked Sendable {
+    /// The easy handle, owned here and cleaned up in `deinit`.
+    let easy: UnsafeMutableRawPointer
+    /// The request as given (for logging).
+    let request: HTTPRequest
+    /// Called exactly once, on the engine thread, after the handle left the multi handle.
+    var completion: (@Sendable (Result<HTTPResponse, Error>) -> Void)?
+    /// Called once when finished, with credentials redacted.
+    let logger: (@Sendable (HTTPLogEvent) -> Void)?
+
+    private let sink: TransferSink
+    private let headerList: CurlStringList
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var bodyBuffer: UnsafeMutableRawPointer?
+    private let started = ContinuousClock.now
+    private let cancelRequested = Mutex(false)
+
+    // Engine-thread state.
+    private var status = 0
+    private var headers = HTTPHeaders()
+    private var body: [UInt8] = []
+    private var bytesReceived = 0
+    private var writeFailure: String?
+    private(set) var isFinished = false
+
+    /// Builds and configures the easy handle for a request.
+    init(request: HTTPRequest, sink: TransferSink, logger: (@Sendable (HTTPLogEvent) -> Void)?) throws {
+        _ = curlGlobalInitResult
+        guard let easy = curl_easy_init() else {
+            throw FalError.transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
+        }
+        self.easy = easy
+        self.request = request
+        self.sink = sink
+        self.logger = logger
+        errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        var lines = request.headers.map { "\($0.name): \($0.value)" }
+        // No "Expect: 100-continue" round trip for larger bodies.
+        lines.append("Expect:")
+        if request.body != nil || request.method == .post || request.method == .put,
+            request.headers["Content-Type"] == nil
+        {
+            // Otherwise libcurl labels the body application/x-www-form-urlencoded.
+            lines.append("Content-Type:")
+        }
+        headerList = try CurlStringList(lines)
+        try configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        errorBuffer.deallocate()
+        bodyBuffer?.deallocate()
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws {
+        guard code == CURLE_OK else {
+            throw FalError.transport(code: Int(code.rawValue), message: "\(what): \(curlErrorText(code))")
+        }
+    }
+
+    private func setLong(_ option: CURLoption, _ value: Int, _ what: String) throws {
+        try check(shotc_curl_easy_setopt_long(easy, option, value), what)
+    }
+
+    private func setString(_ option: CURLoption, _ value: String, _ what: String) throws {
+        try check(value.withCString { shotc_curl_easy_setopt_string(easy, option, $0) }, what)
+    }
+
+    private func configure() throws {
+        try setString(CURLOPT_URL, request.url, "setting the URL")
+        try setLong(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
+        try setString(CURLOPT_PROTOCOLS_STR, "http,https", "CURLOPT_PROTOCOLS_STR")
+        try setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "CURLOPT_REDIR_PROTOCOLS_STR")
+        // TLS verification stays on, always.
+        try setLong(CURLOPT_SSL_VERIFYPEER, 1, "CURLOPT_SSL_VERIFYPEER")
+        try setLong(CURLOPT_SSL_VERIFYHOST, 2, "CURLOPT_SSL_VERIFYHOST")
+        try setLong(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout), "CURLOPT_CONNECTTIMEOUT_MS")
+        if let timeout = request.timeout {
+            try setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout), "CURLOPT_TIMEOUT_MS")
+        }
+        try setLong(CURLOPT_LOW_SPEED_LIMIT, 1, "CURLOPT_LOW_SPEED_LIMIT")
+        try setLong(CURLOPT_LOW_SPEED_TIME, max(1, Int(request.idleTimeout.rounded(.up))), "CURLOPT_LOW_SPEED_TIME")
+        try setLong(CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
+        if request.followRedirects {
+            try setLong(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
+            try setLong(CURLOPT_MAXREDIRS, 10, "CURLOPT_MAXREDIRS")
+        }
+        try check(shotc_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList.pointer), "CURLOPT_HTTPHEADER")
+        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+
+        let this = Unmanaged.passUnretained(self).toOpaque()
+        try check(shotc_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, this), "CURLOPT_WRITEDATA")
+        try check(shotc_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, this), "CURLOPT_HEADERDATA")
+
+        switch request.method {
+        case .get where request.body == nil:
+            try setLong(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")
+        case .post:
+            try setLong(CURLOPT_POST, 1, "CURLOPT_POST")
+            try setBody(request.body ?? [])
+        default:
+            if request.method != .post {
+                try setString(CURLOPT_CUSTOMREQUEST, request.method.rawValue, "CURLOPT_CUSTOMREQUEST")
+            }
+            if let body = request.body {
+                try setBody(body)
+            } else if request.method == .put {
+                try setBody([])
+            }
+        }
+    }
+
+    /// libcurl does not copy CURLOPT_POSTFIELDS, so the bytes live in a buffer this object owns.
+    private func setBody(_ bytes: [UInt8]) throws {
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: source.count) }
+        }
+        bodyBuffer = buffer
+        try check(shotc_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, buffer), "CURLOPT_POSTFIELDS")
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        max(1, Int((seconds * 1000).rounded(.up)))
+    }
+
+    // MARK: Cancellation (any thread)
+
+    /// Marks the transfer as cancelled; the engine removes it at its next turn.
+    func requestCancel() { cancelRequested.withLock { $0 = true } }
+
+    /// Whether cancellation was asked for.
+    var isCancelRequested: Bool { cancelRequested.withLock { $0 } }
+
+    // MARK: Callbacks (engine thread)
+
+    /// Handles one header line; a status line starts a new response (redirects, 100 Continue).
+    fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        var line = String(decoding: bytes, as: UTF8.self)
+        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            headers = HTTPHeaders()
+            body.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers.add(name, value)
+    }
+
+    /// Handles body bytes; returns false to make libcurl abort with CURLE_WRITE_ERROR.
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard (200..<300).contains(status) else {
+            body.append(contentsOf: bytes)
+            return true
+        }
+        bytesReceived += bytes.count
+        switch sink {
+        case .memory:
+            body.append(contentsOf: bytes)
+        case .chunks(let deliver):
+            deliver(Array(bytes))
+        case .file(let descriptor):
+            var offset = 0
+            while offset < bytes.count {
+                guard let base = bytes.baseAddress else { break }
+                let written = write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    writeFailure = "cannot write the downloaded file: \(String(cString: strerror(errno)))"
+                    return false
+                }
+                offset += written
+            }
+        }
+        return true
+    }
+
+    // MARK: Completion (engine thread)
+
+    /// Builds the outcome from libcurl's result code and hands it to ``completion``, once.
+    func finish(code: CURLcode?) {
+        guard !isFinished else { return }
+        isFinished = true
+        let outcome: Result<HTTPResponse, Error>
+        var errorText: String?
+        if code == nil || isCancelRequested {
+            outcome = .failure(CancellationError())
+            errorText = "cancelled"
+        } else if let writeFailure {
+            outcome = .failure(FalError.transport(code: Int(CURLE_WRITE_ERROR.rawValue), message: writeFailure))
+            errorText = writeFailure
+        } else if let code, code != CURLE_OK {
+            let detail = String(cString: errorBuffer)
+            var message = curlErrorText(code)
+            if !detail.isEmpty && detail != message { message += ": " + detail }
+            outcome = .failure(FalError.transport(code: Int(code.rawValue), message: message))
+            errorText = message
+        } else {
+            var effective: UnsafeMutableRawPointer?
+            var url = request.url
+            if shotc_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK,
+                let effective
+            {
+                url = String(cString: effective.assumingMemoryBound(to: CChar.self))
+            }
+            var code = 0
+            if status == 0, shotc_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK {
+                status = code
+            }
+            let received = (200..<300).contains(status) ? bytesReceived : body.count
+            outcome = .success(
+                HTTPResponse(status: status, headers: headers, body: body, effectiveURL: url, bytesReceived: received))
+        }
+        if let logger {
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            logger(
+                HTTPLogEvent(
+                    method: request.method, url: request.url, requestHeaders: request.headers,
+                    status: status == 0 ? nil : status, elapsed: seconds, bytesSent: request.body?.count ?? 0,
+                    bytesReceived: (200..<300).contains(status) ? bytesReceived : body.count, error: errorText))
+        }
+        let completion = self.completion
+        self.completion = nil
+        completion?(outcome)
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION: forwards to the transfer passed as user data.
+private let curlWriteCallback: shotc_curl_data_callback = { data, size, count, user in
+    guard let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    let length = size * count
+    guard length > 0 else { return 0 }
+    let accepted = transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length))
+    return accepted ? length : 0
+}
+
+/// CURLOPT_HEADERFUNCTION: forwards to the transfer passed as user data.
+private let curlHeaderCallback: shotc_curl_data_callback = { data, size, count, user in
+    guard let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    let length = size * count
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    return length
+}

@@ -1,0 +1,144 @@
+import CCurl
+import Foundation
+
+/// fal's queue, storage and CDN over ``HTTPClient``, with retries.
+///
+/// Every call sends `Authorization: Key …` (uploads send the CDN token instead), retries transient
+/// failures according to ``retryPolicy`` and reports each retry to `onRetry`.
+public final class FalClient: Sendable {
+    /// The base URLs.
+    public let endpoints: FalEndpoints
+    /// When failed calls are retried.
+    public let retryPolicy: RetryPolicy
+    /// How requests are followed when the status stream is unavailable.
+    public let polling: PollingPolicy
+    /// The `User-Agent` sent with every request.
+    public static let userAgent = "shotc/0.1"
+
+    let key: FalKey
+    let http: HTTPClient
+    let onRetry: (@Sendable (RetryEvent) -> Void)?
+    let tokens = CDNTokenCache()
+
+    /// Creates a client. `onRetry` is told about every retry, e.g. to show "retrying in 2s (HTTP 429)".
+    public init(
+        key: FalKey, endpoints: FalEndpoints = .production, http: HTTPClient, retryPolicy: RetryPolicy = .standard,
+        polling: PollingPolicy = .standard, onRetry: (@Sendable (RetryEvent) -> Void)? = nil
+    ) {
+        self.key = key
+        self.endpoints = endpoints
+        self.http = http
+        self.retryPolicy = retryPolicy
+        self.polling = polling
+        self.onRetry = onRetry
+    }
+
+    // MARK: Requests
+
+    /// The headers of a fal API call: key, JSON accept, user agent.
+    func apiHeaders(contentType: String? = nil, accept: String = "application/json") -> HTTPHeaders {
+        var headers: HTTPHeaders = [
+            "Authorization": key.authorization, "Accept": accept, "User-Agent": Self.userAgent,
+        ]
+        if let contentType { headers.add("Content-Type", contentType) }
+        return headers
+    }
+
+    /// How aggressively a call may be repeated.
+    enum RetryMode {
+        /// Safe to repeat: any transient failure is retried.
+        case idempotent
+        /// A submit: repeated only when the server cannot have accepted it (connect failures,
+        /// 408/429/5xx replies), so a request is never billed twice.
+        case submit
+        /// A result: like idempotent, but a 500 is the render's own failure and is final.
+        case result
+    }
+
+    /// Thrown inside an attempt for a response the caller does not accept; mapped to ``FalError`` at the end.
+    struct UnacceptedResponse: Error {
+        let response: HTTPResponse
+    }
+
+    /// Sends `request` with retries. Responses for which `accept` is true are returned; others are
+    /// retried when transient and finally turned into an error by `failure`.
+    func call(
+        _ operation: String, _ request: HTTPRequest, mode: RetryMode = .idempotent,
+        accept: @Sendable (HTTPResponse) -> Bool = { $0.isSuccess },
+        failure: (HTTPResponse) -> FalError = FalError.from(response:)
+    ) async throws -> HTTPResponse {
+        do {
+            return try await retrying(operation, mode: mode) {
+                let response = try await self.http.send(request)
+                guard accept(response) else { throw UnacceptedResponse(response: response) }
+                return response
+            }
+        } catch let unaccepted as UnacceptedResponse {
+            throw failure(unaccepted.response)
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the attempts run out.
+    func retrying<T>(_ operation: String, mode: RetryMode, _ attempt: () async throws -> T) async throws -> T {
+        var number = 1
+        while true {
+            do {
+                return try await attempt()
+            } catch {
+                guard number < retryPolicy.maxAttempts, let decision = Self.retryDecision(for: error, mode: mode)
+                else { throw error }
+                let delay = retryPolicy.delay(beforeRetry: number, retryAfter: decision.retryAfter)
+                onRetry?(
+                    RetryEvent(
+                        operation: operation, attempt: number, maxAttempts: retryPolicy.maxAttempts, delay: delay,
+                        reason: decision.reason))
+                try await retryPolicy.sleep(delay)
+                number += 1
+            }
+        }
+    }
+
+    /// Whether an error is worth another attempt; the reason to show and a `Retry-After` value.
+    static func retryDecision(for error: Error, mode: RetryMode) -> (reason: String, retryAfter: String?)? {
+        if let unaccepted = error as? UnacceptedResponse {
+            let response = unaccepted.response
+            let status = response.status
+            switch status {
+            case 408, 429, 502, 503:
+                break
+            case 500 where mode != .result:
+                break
+            case 504 where response.headers["X-Fal-Request-Timeout-Type"]?.lowercased() != "user":
+                break
+            default:
+                return nil
+            }
+            return ("HTTP \(status)", response.headers["Retry-After"])
+        }
+        guard case FalError.transport(let code, let message)? = error as? FalError else { return nil }
+        let reason = message.split(separator: ":").first.map(String.init) ?? message
+        switch mode {
+        case .submit:
+            // Only failures before the request could have reached fal.
+            let beforeSending: Set<Int> = [
+                Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
+                Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
+            ]
+            return beforeSending.contains(code) ? (reason, nil) : nil
+        case .idempotent, .result:
+            // Problems that another attempt cannot fix.
+            let permanent: Set<Int> = [
+                Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue), Int(CURLE_URL_MALFORMAT.rawValue),
+                Int(CURLE_PEER_FAILED_VERIFICATION.rawValue), Int(CURLE_SSL_CACERT_BADFILE.rawValue),
+                Int(CURLE_WRITE_ERROR.rawValue), Int(CURLE_OUT_OF_MEMORY.rawValue),
+                Int(CURLE_SSL_CERTPROBLEM.rawValue), Int(CURLE_FAILED_INIT.rawValue),
+            ]
+            return permanent.contains(code) ? nil : (reason, nil)
+        }
+    }
+
+    /// `url` with `name=value` added to its query.
+    static func appendingQuery(_ url: String, _ item: String) -> String {
+        url + (url.contains("?") ? "&" : "?") + item
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// One entry of a 422 reply's `detail` list: which input field was rejected and why.
+public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
+    /// The path to the field, e.g. `["body", "elements", "0", "frontal_image_url"]`.
+    public var loc: [String]
+    /// fal's human-readable message (`msg`).
+    public var message: String
+    /// fal's machine-readable type, e.g. `content_policy_violation`.
+    public var type: String
+
+    /// Creates an issue.
+    public init(loc: [String], message: String, type: String) {
+        self.loc = loc
+        self.message = message
+        self.type = type
+    }
+
+    /// The field path without the leading `body`, dotted: `elements.0.frontal_image_url`.
+    public var fieldPath: String {
+        let path = loc.first == "body" ? Array(loc.dropFirst()) : loc
+        return path.joined(separator: ".")
+    }
+
+    /// `elements.0.frontal_image_url: field required (missing)`.
+    public var description: String {
+        let field = fieldPath
+        let kind = type.isEmpty ? "" : " (\(type))"
+        return field.isEmpty ? "\(message)\(kind)" : "\(field): \(message)\(kind)"
+    }
+}
+
+/// Everything that can go wrong talking to fal. The texts never contain the key.
+public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `FAL_KEY` is missing or empty.
+    case missingKey
+    /// A base URL from the environment is not a full http(s) URL.
+    case invalidConfiguration(String)
+    /// The network failed: libcurl's error code and text (connection refused, timeout, TLS, ...).
+    case transport(code: Int, message: String)
+    /// fal answered with an error status.
+    case http(status: Int, detail: String, errorType: String?, requestID: String?)
+    /// fal rejected the input (422 with a `detail` list, or a string detail).
+    case validation([ValidationIssue])
+    /// fal answered something this client cannot understand.
+    case protocolViolation(String)
+    /// The render itself failed on fal's side; the service's error text.
+    case renderFailed(String)
+    /// A download's byte count differs from what was announced.
+    case sizeMismatch(expected: Int, got: Int)
+    /// A local file could not be written, flushed or renamed.
+    case fileSystem(String)
+
+    /// A sentence a person can act on.
+    public var description: String {
+        switch self {
+        case .missingKey:
+            return "FAL_KEY is not set or empty; create a key at https://fal.ai/dashboard/keys and export FAL_KEY"
+        case .invalidConfiguration(let text):
+            return text
+        case .transport(let code, let message):
+            return "network error talking to fal: \(message) (libcurl code \(code))"
+        case .http(let status, let detail, let errorType, let requestID):
+            var text = "fal answered HTTP \(status)"
+            if !detail.isEmpty { text += ": \(detail)" }
+            if let errorType { text += " [\(errorType)]" }
+            if let requestID { text += " (request \(requestID))" }
+            switch status {
+            case 401, 403: text += "; check that FAL_KEY holds a valid key"
+            case 429: text += "; too many requests, try again later or lower -j"
+            default: break
+            }
+            return text
+        case .validation(let issues):
+            if issues.count == 1, let issue = issues.first { return "fal rejected the input: \(issue)" }
+            return "fal rejected the input:\n" + issues.map { "  - \($0)" }.joined(separator: "\n")
+        case .protocolViolation(let text):
+            return "unexpected reply from fal: \(text)"
+        case .renderFailed(let text):
+            return "the render failed on fal: \(text)"
+        case .sizeMismatch(let expected, let got):
+            return "download incomplete: expected \(expected) bytes, got \(got); it was discarded, run again to retry"
+        case .fileSystem(let text):
+            return text
+        }
+    }
+
+    /// Builds the error for a non-2xx response from fal's body (`detail`, `error_type`) and headers
+    /// (`X-Fal-Error-Type`, `x-fal-request-id`). A 422 becomes ``validation(_:)``.
+    public static func from(response: HTTPResponse) -> FalError {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        let errorType = (object?["error_type"] as? String) ?? response.headers["X-Fal-Error-Type"]
+        let requestID = response.headers["x-fal-request-id"]
+        if let list = object?["detail"] as? [Any] {
+            let issues = list.map(Self.issue(from:))
+            if response.status == 422 || response.status == 400 { return .validation(issues) }
+            return .http(
+                status: response.status, detail: issues.map(\.description).joined(separator: "; "),
+                errorType: errorType, requestID: requestID)
+        }
+        let detail: String
+        if let text = object?["detail"] as? String {
+            detail = text
+        } else if let text = object?["message"] as? String {
+            detail = text
+        } else if let text = object?["status"] as? String {
+            detail = text
+        } else {
+            detail = String(response.bodyText.prefix(300)).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if response.status == 422 {
+            return .validation([ValidationIssue(loc: [], message: detail, type: errorType ?? "")])
+        }
+        return .http(status: response.status, detail: detail, errorType: errorType, requestID: requestID)
+    }
+
+    private static func issue(from item: Any) -> ValidationIssue {
+        guard let entry = item as? [String: Any] else {
+            return ValidationIssue(loc: [], message: "\(item)", type: "")
+        }
+        let loc = (entry["loc"] as? [Any] ?? []).map { "\($0)" }
+        let message = (entry["msg"] as? String) ?? (entry["message"] as? String) ?? ""
+        return ValidationIssue(loc: loc, message: message, type: (entry["type"] as? String) ?? "")
+    }
+}

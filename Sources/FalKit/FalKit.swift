@@ -1,2 +1,0 @@
-/// fal's queue protocol over libcurl.
-public enum FalKit {}

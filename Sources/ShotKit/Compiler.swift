@@ -1,0 +1,52 @@
+/// The result of compiling a scene: the files read, what was found, and the scene when it
+/// has no errors.
+public struct Compilation: Sendable {
+    /// Every file read, for rendering spans.
+    public var sources: SourceMap
+    /// Everything reported, errors and warnings.
+    public var diagnostics: DiagnosticBag
+    /// The syntax tree of every file read.
+    public var trees: [FileID: SceneSyntax]
+    /// The root file, if it could be read.
+    public var root: FileID?
+    /// The checked scene; nil when there were errors.
+    public var scene: CompiledScene?
+}
+
+/// The compiler's front door: load, parse, analyze.
+public enum Compiler {
+    /// Compiles the scene file at `path` (and what it imports).
+    public static func compile(
+        path: String, fileSystem: any FileSystem = LocalFileSystem()
+    ) -> Compilation {
+        var sources = SourceMap()
+        var diagnostics = DiagnosticBag()
+        var loader = SceneLoader(fileSystem: fileSystem)
+        let loaded = loader.load(path: path, sources: &sources, diagnostics: &diagnostics)
+        return analyze(loaded, sources: sources, diagnostics: diagnostics, fileSystem: fileSystem)
+    }
+
+    /// Compiles a scene whose root text is given (an editor's buffer); imports and images are
+    /// read through `fileSystem`, relative to `path`.
+    public static func compile(
+        path: String, text: [UInt8], fileSystem: any FileSystem = LocalFileSystem()
+    ) -> Compilation {
+        var sources = SourceMap()
+        var diagnostics = DiagnosticBag()
+        var loader = SceneLoader(fileSystem: fileSystem)
+        let loaded = loader.load(path: path, text: text, sources: &sources, diagnostics: &diagnostics)
+        return analyze(loaded, sources: sources, diagnostics: diagnostics, fileSystem: fileSystem)
+    }
+
+    private static func analyze(
+        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: DiagnosticBag,
+        fileSystem: any FileSystem
+    ) -> Compilation {
+        var diagnostics = diagnostics
+        var analyzer = Analyzer(sources: sources, loaded: loaded, fileSystem: fileSystem)
+        let scene = analyzer.analyze(diagnostics: &diagnostics)
+        return Compilation(
+            sources: sources, diagnostics: diagnostics, trees: loaded.trees, root: loaded.root,
+            scene: diagnostics.hasErrors ? nil : scene)
+    }
+}

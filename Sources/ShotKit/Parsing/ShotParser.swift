@@ -1,0 +1,597 @@
+/// The recursive-descent parser of `.shot` files. Each `parseX` function is named after the
+/// production `x` of `grammar/shot.ebnf` and quotes it.
+///
+/// The parser never throws: it reports to its own ``DiagnosticBag`` and recovers at line
+/// granularity. After an error in a line it skips the rest of that line; a top-level line
+/// it cannot read is skipped together with the indented lines below it, and parsing goes on
+/// at the next top-level line. Every loop consumes a line or a token per round, or stops.
+///
+/// Values are ``Located`` at the span of their token: for a quoted value the span includes
+/// the quotes, while the value itself is the text between them with escapes applied.
+struct ShotParser {
+    /// What was reported.
+    private(set) var diagnostics = DiagnosticBag()
+
+    private let bytes: [UInt8]
+    private let fileID: FileID
+    private var lexer: Lexer
+    /// The line being looked at; nil at the end of the file.
+    private var line: LexedLine?
+    /// How many lines were read, to prove that loops make progress.
+    private var linesRead = 0
+    private var comments: [CommentSyntax] = []
+    private var items: [TopLevelSyntax] = []
+    /// Where each setting was first set, for E0009.
+    private var firstSettings: [SettingKey: SourceSpan] = [:]
+
+    /// A parser at the start of `file`.
+    init(file: SourceFile) {
+        bytes = file.bytes
+        fileID = file.id
+        lexer = Lexer(bytes: file.bytes)
+        advance()
+    }
+
+    // MARK: - Productions
+
+    /// `scene = { blank_line | comment_line | top_level_item | stray_indented_block } ;`
+    mutating func parseScene() -> SceneSyntax {
+        var previous: Keyword? = nil
+        while let current = line {
+            let mark = linesRead
+            if current.kind != .content {
+                advance()
+            } else if current.isIndented {
+                reportStrayIndentation(current, after: previous)
+                skipBlock()
+            } else {
+                previous = parseTopLevelItem(current)
+            }
+            if linesRead == mark { advance() }  // Progress guard: never loop on one line.
+        }
+        return SceneSyntax(file: fileID, surface: .shot, items: items, comments: comments)
+    }
+
+    /// `top_level_item = import_decl | setting_decl | element_decl | image_decl | shot_decl ;`
+    ///
+    /// Returns the keyword of the line, or nil when the line does not start with one.
+    private mutating func parseTopLevelItem(_ current: LexedLine) -> Keyword? {
+        var cursor = LineLexer(bytes: bytes, line: current)
+        let first = cursor.next(.header)
+        guard let keyword = Keyword.named(bytes, first.start..<first.end) else {
+            reportUnknownKeyword(first, cursor: cursor)
+            advance()
+            skipBlock()
+            return nil
+        }
+        let keywordSpan = span(first.start, first.end)
+        if keyword == .import {
+            parseImportDecl(keywordSpan, &cursor)
+        } else if let key = keyword.settingKey {
+            parseSettingDecl(key, keywordSpan, &cursor)
+        } else if let kind = keyword.declarationKind, kind.isElement {
+            parseElementDecl(kind, keywordSpan, &cursor)
+        } else if let kind = keyword.declarationKind {
+            parseImageDecl(kind, keywordSpan, &cursor)
+        } else {
+            parseShotDecl(keywordSpan, &cursor)
+        }
+        return keyword
+    }
+
+    /// `import_decl = "import" value end_of_line ;`
+    private mutating func parseImportDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
+        if let path = expectValue(
+            &cursor, after: keywordSpan, missing: "missing path after 'import'",
+            example: "import \"cast.shot\"")
+        {
+            expectEndOfLine(&cursor)
+            items.append(.importFile(ImportSyntax(path: path, span: keywordSpan.union(path.span))))
+        }
+        advance()
+    }
+
+    /// `setting_decl = ( "model" | "duration" | "aspect" ) value end_of_line ;`
+    private mutating func parseSettingDecl(
+        _ key: SettingKey, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+    ) {
+        defer { advance() }
+        let examples: [SettingKey: String] = [
+            .model: "model standard", .duration: "duration 5s", .aspect: "aspect 16:9",
+        ]
+        guard
+            let value = expectValue(
+                &cursor, after: keywordSpan, missing: "missing value for '\(key.rawValue)'",
+                example: examples[key] ?? key.rawValue)
+        else { return }
+        expectEndOfLine(&cursor)
+        if let first = firstSettings[key] {
+            report(
+                .duplicateField, "duplicate setting '\(key.rawValue)'", at: keywordSpan,
+                notes: [DiagnosticNote("'\(key.rawValue)' is first set here", at: first)],
+                help: ["remove one of the two lines"])
+            return
+        }
+        firstSettings[key] = keywordSpan
+        let item = SettingSyntax(
+            key: Located(key, at: keywordSpan), value: value, span: keywordSpan.union(value.span))
+        items.append(.setting(item))
+    }
+
+    /// `element_decl = ( "character" | "prop" ) name end_of_line { field_line } ;`
+    private mutating func parseElementDecl(
+        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+    ) {
+        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue) else {
+            advance()
+            skipBlock()
+            return
+        }
+        expectEndOfLine(&cursor, help: "fields go on the following lines, indented")
+        advance()
+        var fields: [FieldSyntax] = []
+        var firstKeys: [FieldKey: SourceSpan] = [:]
+        var whole = keywordSpan.union(name.span)
+        while let current = line, current.kind != .content || current.isIndented {
+            let mark = linesRead
+            if current.kind == .content {
+                if let field = parseFieldLine(current, kind, name.value, &firstKeys) {
+                    fields.append(field)
+                    whole = whole.union(field.span)
+                }
+            }
+            advance()
+            if linesRead == mark { break }
+        }
+        let item = DeclarationSyntax(
+            kind: kind, keywordSpan: keywordSpan, name: name, fields: fields, span: whole)
+        items.append(.declaration(item))
+    }
+
+    /// `field_line = front_field | refs_field | note_field ;` (indented)
+    ///
+    /// `front_field = "front" value end_of_line ;`
+    private mutating func parseFieldLine(
+        _ current: LexedLine, _ kind: DeclarationKind, _ owner: String,
+        _ firstKeys: inout [FieldKey: SourceSpan]
+    ) -> FieldSyntax? {
+        var cursor = LineLexer(bytes: bytes, line: current)
+        let keyToken = cursor.next(.header)
+        let keySpan = span(keyToken.start, keyToken.end)
+        guard let key = FieldKey.named(bytes, keyToken.start..<keyToken.end) else {
+            let written = text(keyToken.start, keyToken.end)
+            var help: [String] = []
+            if let close = Suggestion.closest(to: written, among: FieldKey.spellings) {
+                help.append("did you mean '\(close)'?")
+            } else {
+                help.append("a \(kind.rawValue) has the fields 'front', 'refs' and 'note'")
+            }
+            report(
+                .unknownField,
+                "unknown field '\(shortened(written))' in \(kind.rawValue) '\(owner)'",
+                at: keySpan, help: help)
+            return nil
+        }
+        if let first = firstKeys[key] {
+            report(
+                .duplicateField,
+                "duplicate field '\(key.rawValue)' in \(kind.rawValue) '\(owner)'", at: keySpan,
+                notes: [DiagnosticNote("'\(key.rawValue)' is first given here", at: first)],
+                help: ["remove one of the two lines"])
+            return nil
+        }
+        firstKeys[key] = keySpan
+        let located = Located(key.rawValue, at: keySpan)
+        let missing = "missing value for '\(key.rawValue)' in \(kind.rawValue) '\(owner)'"
+        switch key {
+        case .front:
+            guard
+                let value = expectValue(
+                    &cursor, after: keySpan, missing: missing,
+                    example: "front refs/\(owner)-front.png")
+            else { return nil }
+            expectEndOfLine(&cursor)
+            return FieldSyntax(key: located, values: [value], span: keySpan.union(value.span))
+        case .refs:
+            return parseRefsField(located, &cursor, missing: missing, owner: owner)
+        case .note:
+            return parseNoteField(located, &cursor, missing: missing)
+        }
+    }
+
+    /// `refs_field = "refs" value { [ "," ] value } end_of_line ;`
+    private mutating func parseRefsField(
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String
+    ) -> FieldSyntax? {
+        var values: [Located<String>] = []
+        var comma: Token? = nil
+        while true {
+            let token = nextToken(&cursor, .list)
+            switch token.kind {
+            case .word, .quoted:
+                values.append(cookValue(token))
+                comma = nil
+                continue
+            case .comma:
+                if values.isEmpty || comma != nil {
+                    report(
+                        .unexpectedToken, "expected an image value, found ','",
+                        at: span(token.start, token.end))
+                    skipLine(&cursor)
+                    break
+                }
+                comma = token
+                continue
+            case .endOfLine, .comment:
+                if values.isEmpty {
+                    report(
+                        .missingValue, missing, at: key.span,
+                        help: ["write one to three images: refs refs/\(owner)-side.png"])
+                } else if let comma {
+                    report(
+                        .unexpectedToken, "expected an image value after ',', found end of line",
+                        at: span(comma.start, comma.end), help: ["remove the trailing ','"])
+                }
+            }
+            break
+        }
+        guard let last = values.last else { return nil }
+        return FieldSyntax(key: key, values: values, span: key.span.union(last.span))
+    }
+
+    /// `note_field = "note" free_text ;`
+    private mutating func parseNoteField(
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String
+    ) -> FieldSyntax? {
+        let range = cursor.rest()
+        guard !range.isEmpty else {
+            report(
+                .missingValue, missing, at: key.span,
+                help: ["write the note after the key: note A young explorer in a yellow raincoat."])
+            return nil
+        }
+        let value = Located(
+            text(range.lowerBound, range.upperBound), at: span(range.lowerBound, range.upperBound))
+        return FieldSyntax(key: key, values: [value], span: key.span.union(value.span))
+    }
+
+    /// `image_decl = ( "image" | "style" ) name value end_of_line ;`
+    ///
+    /// A missing image still declares the name (with no image), so that mentions of it do
+    /// not turn into a second error.
+    private mutating func parseImageDecl(
+        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+    ) {
+        defer { advance() }
+        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue) else { return }
+        let image = expectValue(
+            &cursor, after: name.span, missing: "missing image for \(kind.rawValue) '\(name.value)'",
+            example: "\(kind.rawValue) \(name.value) refs/\(name.value).png")
+        if image != nil { expectEndOfLine(&cursor) }
+        let whole = keywordSpan.union(image?.span ?? name.span)
+        items.append(
+            .declaration(
+                DeclarationSyntax(
+                    kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)))
+    }
+
+    /// `shot_decl = "shot" name [ shot_option [ shot_option ] ] end_of_line prose ;`
+    ///
+    /// `shot_option = duration | aspect ;`
+    private mutating func parseShotDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
+        guard let name = expectName(&cursor, after: keywordSpan, "shot"), let header = line else {
+            advance()
+            skipBlock()
+            return
+        }
+        var duration: Located<String>? = nil
+        var aspect: Located<String>? = nil
+        var whole = keywordSpan.union(name.span)
+        options: while true {
+            let token = nextToken(&cursor, .header)
+            guard token.kind == .word || token.kind == .quoted else { break }
+            let value = cookValue(token)
+            let isAspect = value.value.utf8.contains(UInt8(ascii: ":"))
+            let isDuration = !isAspect && (value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
+            guard isAspect || isDuration else {
+                report(
+                    .unexpectedToken,
+                    "expected a duration such as 5s or an aspect ratio such as 16:9, found \(describe(token))",
+                    at: value.span)
+                skipLine(&cursor)
+                break options
+            }
+            let what = isAspect ? "aspect ratio" : "duration"
+            if let first = isAspect ? aspect : duration {
+                report(
+                    .duplicateField, "duplicate \(what) in shot '\(name.value)'", at: value.span,
+                    notes: [DiagnosticNote("the \(what) is first given here", at: first.span)],
+                    help: ["a shot has at most one duration and one aspect ratio"])
+                skipLine(&cursor)
+                break options
+            }
+            if isAspect { aspect = value } else { duration = value }
+            whole = whole.union(value.span)
+        }
+        advance()
+        let prose = parseProse(after: header)
+        if prose.span.length > 0 { whole = whole.union(prose.span) }
+        items.append(
+            .shot(
+                ShotSyntax(name: name, duration: duration, aspect: aspect, prose: prose, span: whole)))
+    }
+
+    /// `prose = { blank_line | comment_line | prose_line } ;` (the indented body of a shot)
+    ///
+    /// Lines are stripped of their indentation and trailing blanks; the lines of a paragraph
+    /// are joined with one space, paragraphs with `"\n\n"`. Comment lines are skipped
+    /// without ending a paragraph. One piece per line maps the text back to the source.
+    private mutating func parseProse(after header: LexedLine) -> ProseSyntax {
+        var text: [UInt8] = []
+        var pieces: [ProseSyntax.Piece] = []
+        var paragraphBreak = false
+        var first: Int? = nil
+        var last = header.next
+        while let current = line, current.kind != .content || current.isIndented {
+            let mark = linesRead
+            switch current.kind {
+            case .blank:
+                if !text.isEmpty { paragraphBreak = true }
+            case .comment:
+                break
+            case .content:
+                if !text.isEmpty {
+                    if paragraphBreak {
+                        text.append(0x0A)
+                        text.append(0x0A)
+                    } else {
+                        text.append(0x20)
+                    }
+                }
+                paragraphBreak = false
+                pieces.append(
+                    ProseSyntax.Piece(
+                        textOffset: text.count, sourceOffset: current.contentStart,
+                        length: current.contentEnd - current.contentStart))
+                text.append(contentsOf: bytes[current.contentStart..<current.contentEnd])
+                if first == nil { first = current.contentStart }
+                last = current.contentEnd
+            }
+            advance()
+            if linesRead == mark { break }
+        }
+        let start = first ?? header.next
+        return ProseSyntax(
+            text: String(decoding: text, as: UTF8.self), pieces: pieces,
+            span: span(start, max(start, last)))
+    }
+
+    /// `name = letter { letter | digit | "_" | "-" } ;` (not ending in `-`)
+    ///
+    /// A name that breaks the rule is reported (E0010) and still returned, so that later
+    /// phases can go on; nil only when there is no name at all.
+    private mutating func expectName(
+        _ cursor: inout LineLexer, after keywordSpan: SourceSpan, _ keyword: String
+    ) -> Located<String>? {
+        let token = nextToken(&cursor, .header)
+        guard token.kind == .word || token.kind == .quoted else {
+            report(
+                .missingValue, "expected a name after '\(keyword)', found end of line",
+                at: keywordSpan, help: ["write it as '\(keyword) NAME', such as '\(keyword) mara'"])
+            return nil
+        }
+        let name = Located(text(token.start, token.end), at: span(token.start, token.end))
+        if !NameRule.isValid(bytes[token.start..<token.end]) {
+            report(
+                .invalidName, "invalid name '\(shortened(name.value))'", at: name.span,
+                help: [
+                    "a name starts with a letter and goes on with letters, digits, '_' or '-', not ending in '-'"
+                ])
+        }
+        return name
+    }
+
+    /// `value = bare_word | quoted_string ;`
+    ///
+    /// Reports `missing` (E0024) at `previous` when the line has no value left.
+    private mutating func expectValue(
+        _ cursor: inout LineLexer, after previous: SourceSpan, missing: String, example: String
+    ) -> Located<String>? {
+        let token = nextToken(&cursor, .header)
+        guard token.kind == .word || token.kind == .quoted else {
+            report(.missingValue, missing, at: previous, help: ["write it as '\(example)'"])
+            return nil
+        }
+        return cookValue(token)
+    }
+
+    /// `end_of_line = [ trailing_comment ] line_end ;`
+    ///
+    /// Reports the first token that is left on the line (E0005) and skips the rest.
+    private mutating func expectEndOfLine(_ cursor: inout LineLexer, help: String? = nil) {
+        let token = nextToken(&cursor, .header)
+        guard token.kind != .endOfLine && token.kind != .comment else { return }
+        report(
+            .unexpectedToken, "expected end of line, found \(describe(token))",
+            at: span(token.start, token.end), help: help.map { [$0] } ?? [])
+        skipLine(&cursor)
+    }
+
+    // MARK: - Tokens and values
+
+    /// The next token of the line; a trailing comment is kept in ``SceneSyntax/comments``
+    /// here, the one place tokens are taken, so each is kept once.
+    private mutating func nextToken(_ cursor: inout LineLexer, _ mode: TokenMode) -> Token {
+        let token = cursor.next(mode)
+        if token.kind == .comment {
+            comments.append(
+                CommentSyntax(text: text(token.start, token.end), span: span(token.start, token.end)))
+        }
+        return token
+    }
+
+    /// Skips the rest of the line after an error, keeping a trailing comment.
+    private mutating func skipLine(_ cursor: inout LineLexer) {
+        var budget = cursor.end - cursor.position + 1
+        while budget > 0, nextToken(&cursor, .header).kind != .endOfLine {
+            budget -= 1
+        }
+    }
+
+    /// The value of a word or quoted token: a quoted value without its quotes, with `\"`
+    /// and `\\` applied; reports an unterminated string (E0003, the value is then the rest
+    /// of the line) and invalid escapes (E0004, kept as written).
+    private mutating func cookValue(_ token: Token) -> Located<String> {
+        let whole = span(token.start, token.end)
+        guard token.kind == .quoted else { return Located(text(token.start, token.end), at: whole) }
+        let start = token.start + 1
+        let end = token.isUnterminated ? token.end : max(start, token.end - 1)
+        if token.isUnterminated {
+            report(
+                .unterminatedString, "unterminated string, expected '\"' before the end of the line",
+                at: whole, help: ["close the value with '\"'"])
+        }
+        guard token.hasBackslash else { return Located(text(start, end), at: whole) }
+        var cooked: [UInt8] = []
+        cooked.reserveCapacity(end - start)
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < end else {
+                cooked.append(byte)
+                index += 1
+                continue
+            }
+            let escaped = bytes[index + 1]
+            if escaped == UInt8(ascii: "\"") || escaped == UInt8(ascii: "\\") {
+                cooked.append(escaped)
+                index += 2
+                continue
+            }
+            let length = escaped < 0x80 ? 1 : max(1, Lexer.utf8SequenceLength(in: bytes, at: index + 1))
+            let escapeEnd = min(end, index + 1 + length)
+            report(
+                .invalidEscape,
+                "invalid escape '\(text(index, escapeEnd))', the only escapes are '\\\"' and '\\\\'",
+                at: span(index, escapeEnd), help: ["write a backslash as '\\\\'"])
+            cooked.append(byte)
+            index += 1
+        }
+        return Located(String(decoding: cooked, as: UTF8.self), at: whole)
+    }
+
+    // MARK: - Lines and recovery
+
+    /// Moves to the next line, reporting what the lexer flagged on it (E0001, E0002) and
+    /// keeping a full-line comment: every line passes here exactly once.
+    private mutating func advance() {
+        line = lexer.nextLine()
+        guard let current = line else { return }
+        linesRead += 1
+        if let bad = current.invalidUTF8, bad < bytes.count {
+            let hex = String(bytes[bad], radix: 16, uppercase: true)
+            report(
+                .invalidUTF8, "invalid UTF-8 byte 0x\(hex)", at: span(bad, bad + 1),
+                help: ["save the file as UTF-8"])
+        }
+        if let tab = current.firstTab {
+            report(
+                .tabIndentation, "tab in indentation, indent with spaces", at: span(tab, tab + 1),
+                help: ["replace the tabs at the start of the line with spaces"])
+        }
+        if current.kind == .comment {
+            comments.append(
+                CommentSyntax(
+                    text: text(current.contentStart, current.contentEnd),
+                    span: span(current.contentStart, current.contentEnd)))
+        }
+    }
+
+    /// Skips the lines that belong to the block of a line that could not be read: blank,
+    /// comment and indented lines, up to the next top-level line.
+    private mutating func skipBlock() {
+        while let current = line, current.kind != .content || current.isIndented {
+            let mark = linesRead
+            advance()
+            if linesRead == mark { break }
+        }
+    }
+
+    /// E0008 for an indented line that no block owns (once for its run of lines).
+    private mutating func reportStrayIndentation(_ current: LexedLine, after previous: Keyword?) {
+        // A tab already got E0002 for this line; one problem, one report.
+        guard current.firstTab == nil else { return }
+        let message: String
+        switch previous {
+        case .image?, .style?, .import?, .model?, .duration?, .aspect?:
+            message = "unexpected indentation, '\(previous?.rawValue ?? "")' takes no indented lines"
+        default:
+            message = "unexpected indentation, no block is open here"
+        }
+        report(
+            .unexpectedIndentation, message, at: span(current.start, current.contentStart),
+            help: [
+                "top-level lines start in the first column; only the fields of a 'character' or 'prop' and the prose of a 'shot' are indented"
+            ])
+    }
+
+    /// E0006 for a top-level line that starts with `first`, which is not a keyword.
+    private mutating func reportUnknownKeyword(_ first: Token, cursor: LineLexer) {
+        let written = text(first.start, first.end)
+        var help: [String] = []
+        if let close = Suggestion.closest(to: written, among: Keyword.spellings) {
+            help.append("did you mean '\(close)'?")
+        } else if looksLikeProse(first, cursor) {
+            help.append("prose belongs indented under a 'shot' line")
+        } else {
+            help.append(
+                "a top-level line starts with one of: \(Keyword.spellings.joined(separator: ", "))")
+        }
+        report(
+            .unknownKeyword, "unknown keyword '\(shortened(written))'",
+            at: span(first.start, first.end), help: help)
+    }
+
+    /// Whether a line that starts with `first` reads like a sentence: three words or more,
+    /// or a mention.
+    private func looksLikeProse(_ first: Token, _ cursor: LineLexer) -> Bool {
+        var rest = cursor
+        var words = 1
+        while words < 3 {
+            let token = rest.next(.header)
+            guard token.kind == .word || token.kind == .quoted else { break }
+            words += 1
+        }
+        return words >= 3 || bytes[first.start..<rest.end].contains(UInt8(ascii: "@"))
+    }
+
+    // MARK: - Helpers
+
+    private func span(_ start: Int, _ end: Int) -> SourceSpan {
+        SourceSpan(file: fileID, start: start, end: end)
+    }
+
+    private func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// How a found token is named in a message: `end of line`, `','` or its text in quotes.
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .endOfLine, .comment: "end of line"
+        default: "'\(shortened(text(token.start, token.end)))'"
+        }
+    }
+
+    /// `text`, cut to 40 characters for a message.
+    private func shortened(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(39)) + "…"
+    }
+
+    private mutating func report(
+        _ code: DiagnosticCode, _ message: String, at span: SourceSpan,
+        notes: [DiagnosticNote] = [], help: [String] = []
+    ) {
+        diagnostics.report(code, message, at: span, notes: notes, help: help)
+    }
+}

@@ -1,0 +1,297 @@
+import CYaml
+
+/// How a scalar was written.
+public enum YAMLScalarStyle: Sendable, Hashable {
+    /// `value`
+    case plain
+    /// `'value'`
+    case singleQuoted
+    /// `"value"`
+    case doubleQuoted
+    /// `|` block
+    case literal
+    /// `>` block
+    case folded
+}
+
+/// One libyaml event, its marks turned into a byte-offset span.
+struct YAMLEvent {
+    /// What happened.
+    enum Kind {
+        /// The stream begins.
+        case streamStart
+        /// The stream ends; no event follows.
+        case streamEnd
+        /// A document begins (`---`, or implicitly).
+        case documentStart
+        /// A document ends.
+        case documentEnd
+        /// `*name`.
+        case alias(name: String)
+        /// A scalar with its value as libyaml gives it (folded, unescaped).
+        case scalar(value: String, style: YAMLScalarStyle, tag: String?, anchor: String?)
+        /// `[` or a block sequence begins.
+        case sequenceStart(anchor: String?)
+        /// The innermost sequence ends.
+        case sequenceEnd
+        /// `{` or a block mapping begins.
+        case mappingStart(anchor: String?)
+        /// The innermost mapping ends.
+        case mappingEnd
+    }
+
+    /// What happened.
+    var kind: Kind
+    /// From libyaml's start mark to its end mark, in bytes of the file.
+    var span: SourceSpan
+}
+
+/// A syntax error libyaml reported, with its own text and positions.
+struct YAMLSyntaxError: Error {
+    /// Which stage of libyaml failed.
+    enum Stage {
+        /// Decoding the input (invalid UTF-8, control characters).
+        case reader
+        /// Tokenizing.
+        case scanner
+        /// Building events from tokens.
+        case parser
+        /// libyaml could not allocate memory.
+        case memory
+    }
+
+    /// Which stage of libyaml failed.
+    var stage: Stage
+    /// libyaml's `problem`, such as `mapping values are not allowed in this context`.
+    var problem: String
+    /// Where the problem is.
+    var span: SourceSpan
+    /// libyaml's `context`, such as `while parsing a block mapping`, if any.
+    var context: String?
+    /// Where the context starts, if libyaml gave a context.
+    var contextSpan: SourceSpan?
+}
+
+/// Owns a libyaml parser fed from one file's bytes and hands out its events with byte-offset
+/// spans.
+///
+/// libyaml does not copy its input, so the parser keeps its own copy of the bytes alive for as
+/// long as libyaml reads them. A leading byte-order mark is skipped here: libyaml 0.2.5, told
+/// the encoding is UTF-8, counts a BOM as a column of the first line and misreads indentation.
+final class YAMLEventParser {
+    private let file: FileID
+    /// The parser, allocated once and freed in `deinit`.
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    /// The event being converted; deleted right after each conversion.
+    private let event: UnsafeMutablePointer<yaml_event_t>
+    /// The bytes libyaml reads (the file without its BOM); owned by this object.
+    private let input: UnsafeMutableBufferPointer<UInt8>
+    /// Whether `yaml_parser_initialize` succeeded (it fails only when out of memory).
+    private let initialized: Bool
+    /// Turns libyaml's marks (counted in code points) into byte offsets.
+    private var marks: MarkConverter
+    /// Set once `streamEnd` or an error has been returned.
+    private var finished = false
+
+    /// A parser over `file`'s bytes.
+    init(_ file: SourceFile) {
+        self.file = file.id
+        let bytes = file.bytes
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let count = bytes.count - bom
+        let input = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, count))
+        if count > 0 {
+            _ = bytes.withUnsafeBufferPointer { source in
+                input.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: source[bom...]))
+            }
+        } else {
+            input.initialize(repeating: 0)
+        }
+        self.input = input
+        parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        marks = MarkConverter(input: UnsafeBufferPointer(start: input.baseAddress, count: count), base: bom)
+        initialized = yaml_parser_initialize(parser) != 0
+        if initialized {
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(parser, input.baseAddress, count)
+        }
+    }
+
+    deinit {
+        if initialized { yaml_parser_delete(parser) }
+        parser.deallocate()
+        event.deallocate()
+        input.deallocate()
+    }
+
+    /// The next event; after `streamEnd` or an error, throws a parser error saying so.
+    func next() throws(YAMLSyntaxError) -> YAMLEvent {
+        guard initialized, !finished else {
+            finished = true
+            throw YAMLSyntaxError(
+                stage: initialized ? .parser : .memory,
+                problem: initialized ? "no more events" : "out of memory", span: emptySpan(0))
+        }
+        guard yaml_parser_parse(parser, event) != 0 else {
+            finished = true
+            throw currentError()
+        }
+        defer { yaml_event_delete(event) }
+        let start = marks.offset(ofCodePoint: event.pointee.start_mark.index)
+        let end = marks.offset(ofCodePoint: event.pointee.end_mark.index)
+        let span = SourceSpan(file: file, start: start, end: end)
+        let data = event.pointee.data
+        let kind: YAMLEvent.Kind
+        switch event.pointee.type {
+        case YAML_STREAM_START_EVENT:
+            kind = .streamStart
+        case YAML_STREAM_END_EVENT:
+            finished = true
+            kind = .streamEnd
+        case YAML_DOCUMENT_START_EVENT:
+            kind = .documentStart
+        case YAML_DOCUMENT_END_EVENT:
+            kind = .documentEnd
+        case YAML_ALIAS_EVENT:
+            kind = .alias(name: Self.string(data.alias.anchor) ?? "")
+        case YAML_SCALAR_EVENT:
+            let scalar = data.scalar
+            let value: String
+            if let bytes = scalar.value, scalar.length > 0 {
+                value = String(decoding: UnsafeBufferPointer(start: bytes, count: scalar.length), as: UTF8.self)
+            } else {
+                value = ""
+            }
+            kind = .scalar(
+                value: value, style: Self.style(scalar.style), tag: Self.string(scalar.tag),
+                anchor: Self.string(scalar.anchor))
+        case YAML_SEQUENCE_START_EVENT:
+            kind = .sequenceStart(anchor: Self.string(data.sequence_start.anchor))
+        case YAML_SEQUENCE_END_EVENT:
+            kind = .sequenceEnd
+        case YAML_MAPPING_START_EVENT:
+            kind = .mappingStart(anchor: Self.string(data.mapping_start.anchor))
+        case YAML_MAPPING_END_EVENT:
+            kind = .mappingEnd
+        default:
+            // YAML_NO_EVENT: libyaml reports success without an event only after the end.
+            finished = true
+            kind = .streamEnd
+        }
+        return YAMLEvent(kind: kind, span: span)
+    }
+
+    /// libyaml's error, its marks turned into spans.
+    private func currentError() -> YAMLSyntaxError {
+        let p = parser.pointee
+        let problem = Self.text(p.problem) ?? "unknown YAML error"
+        switch p.error {
+        case YAML_READER_ERROR:
+            // The reader reports a byte offset into its input, not a mark.
+            let offset = marks.base + min(p.problem_offset, marks.input.count)
+            return YAMLSyntaxError(stage: .reader, problem: problem, span: byteSpan(offset))
+        case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
+            let offset = marks.offset(ofCodePoint: p.problem_mark.index)
+            var context: String? = nil
+            var contextSpan: SourceSpan? = nil
+            if let text = Self.text(p.context) {
+                context = text
+                contextSpan = emptySpan(marks.offset(ofCodePoint: p.context_mark.index))
+            }
+            return YAMLSyntaxError(
+                stage: p.error == YAML_SCANNER_ERROR ? .scanner : .parser, problem: problem,
+                span: codePointSpan(offset), context: context, contextSpan: contextSpan)
+        default:
+            return YAMLSyntaxError(stage: .memory, problem: problem, span: emptySpan(0))
+        }
+    }
+
+    private func emptySpan(_ offset: Int) -> SourceSpan {
+        SourceSpan(file: file, start: offset, end: offset)
+    }
+
+    /// One byte at `offset`, or an empty span at the end of the file.
+    private func byteSpan(_ offset: Int) -> SourceSpan {
+        SourceSpan(file: file, start: offset, end: min(offset + 1, marks.base + marks.input.count))
+    }
+
+    /// The code point at `offset`, or an empty span at the end of the file.
+    private func codePointSpan(_ offset: Int) -> SourceSpan {
+        let local = offset - marks.base
+        guard local >= 0, local < marks.input.count else { return emptySpan(offset) }
+        let width = MarkConverter.width(ofLeadByte: marks.input[local])
+        return SourceSpan(file: file, start: offset, end: min(offset + width, marks.base + marks.input.count))
+    }
+
+    private static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
+        default: return .plain
+        }
+    }
+
+    /// A NUL-terminated libyaml string (`yaml_char_t *`), if present.
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// A NUL-terminated C string (libyaml's `problem` and `context`), if present.
+    private static func text(_ pointer: UnsafePointer<CChar>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+}
+
+/// Turns libyaml mark indexes, which count code points (a CRLF is two), into byte offsets.
+///
+/// Marks arrive almost in order, so a cursor that walks from the last answer makes the whole
+/// conversion linear in the file's size; an all-ASCII file needs no walking at all.
+struct MarkConverter {
+    /// The bytes libyaml reads; valid while the owning parser lives.
+    let input: UnsafeBufferPointer<UInt8>
+    /// The offset of `input` in the file (3 after a byte-order mark).
+    let base: Int
+    /// Whether every byte is ASCII, so that code points and bytes coincide.
+    private let isASCII: Bool
+    private var cursorCodePoint = 0
+    private var cursorByte = 0
+
+    init(input: UnsafeBufferPointer<UInt8>, base: Int) {
+        self.input = input
+        self.base = base
+        var ascii = true
+        for byte in input where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        self.isASCII = ascii
+    }
+
+    /// How many bytes a UTF-8 sequence starting with `byte` has (1 for stray bytes).
+    static func width(ofLeadByte byte: UInt8) -> Int {
+        if byte < 0xC0 { return 1 }
+        if byte < 0xE0 { return 2 }
+        if byte < 0xF0 { return 3 }
+        return 4
+    }
+
+    /// The file offset of the code point with the 0-based `index`.
+    mutating func offset(ofCodePoint index: Int) -> Int {
+        if isASCII { return base + min(index, input.count) }
+        while cursorCodePoint < index, cursorByte < input.count {
+            cursorByte = min(cursorByte + Self.width(ofLeadByte: input[cursorByte]), input.count)
+            cursorCodePoint += 1
+        }
+        while cursorCodePoint > index, cursorByte > 0 {
+            cursorByte -= 1
+            while cursorByte > 0, input[cursorByte] & 0xC0 == 0x80 { cursorByte -= 1 }
+            cursorCodePoint -= 1
+        }
+        return base + min(cursorByte, input.count)
+    }
+}

@@ -1,0 +1,275 @@
+/// The YAML front end (spec section 5): libyaml's events become nodes, and nodes become the
+/// same ``SceneSyntax`` the `.shot` front end produces.
+public enum YAMLFrontEnd {
+    /// The keys of a scene, in the order the spec lists them.
+    static let sceneKeys = [
+        "import", "model", "duration", "aspect", "characters", "props", "images", "styles", "shots",
+    ]
+    /// The keys of a character or prop.
+    static let elementKeys = ["front", "refs", "note"]
+    /// The keys of a shot.
+    static let shotKeys = ["duration", "aspect", "prompt"]
+
+    /// Parses `file` as a YAML scene. Syntax errors (E0020, E0001), a document too large
+    /// (E0025) or an undefined alias give an empty tree; duplicate keys (E0021), values of the
+    /// wrong kind (E0022), a second document (E0023) and unknown keys (W0002) are reported and
+    /// the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
+    public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
+        var scene = SceneSyntax(file: file.id, surface: .yaml)
+        guard let root = YAMLComposer.compose(file, diagnostics: &diagnostics) else { return scene }
+        var builder = SceneBuilder(file: file)
+        // Swapped in and out so that the bag's storage is never copied.
+        swap(&builder.diagnostics, &diagnostics)
+        builder.build(root)
+        swap(&builder.diagnostics, &diagnostics)
+        scene.items = builder.items
+        return scene
+    }
+}
+
+/// Maps a scene's root node to top-level items.
+private struct SceneBuilder {
+    let file: SourceFile
+    var diagnostics = DiagnosticBag()
+    var items: [TopLevelSyntax] = []
+
+    init(file: SourceFile) {
+        self.file = file
+    }
+
+    mutating func build(_ root: YAMLNode) {
+        guard case .mapping(let mapping) = root else {
+            if !root.isNull {
+                diagnostics.report(
+                    .wrongNodeKind, "expected a mapping of scene keys, found \(root.kindDescription)",
+                    at: root.span, help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
+            }
+            return
+        }
+        for pair in mapping.pairs {
+            guard let key = keyScalar(pair) else { continue }
+            switch key.value {
+            case "import": imports(pair)
+            case "model": setting(.model, pair, key)
+            case "duration": setting(.duration, pair, key)
+            case "aspect": setting(.aspect, pair, key)
+            case "characters": elements(.character, pair, key)
+            case "props": elements(.prop, pair, key)
+            case "images": images(.image, pair, key)
+            case "styles": images(.style, pair, key)
+            case "shots": shots(pair, key)
+            default: unknownKey(key, among: YAMLFrontEnd.sceneKeys, in: nil)
+            }
+        }
+    }
+
+    // MARK: Scene keys
+
+    /// `import: cast.yaml` or `import: [a.yaml, b.shot]`.
+    private mutating func imports(_ pair: YAMLPair) {
+        switch pair.value {
+        case .scalar(let scalar):
+            if scalar.isNull { return }
+            items.append(.importFile(ImportSyntax(path: located(scalar), span: pair.span)))
+        case .sequence(let sequence):
+            for item in sequence.items {
+                guard let scalar = scalarValue(item, expected: "a path", in: "import") else { continue }
+                items.append(.importFile(ImportSyntax(path: located(scalar), span: scalar.span)))
+            }
+        case .mapping:
+            wrongKind(pair.value, expected: "a path or a list of paths", for: "import")
+        }
+    }
+
+    /// `model: standard`, `duration: 5`, `aspect: 16:9`.
+    private mutating func setting(_ setting: SettingKey, _ pair: YAMLPair, _ key: YAMLScalar) {
+        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: pair.span) else { return }
+        items.append(
+            .setting(
+                SettingSyntax(
+                    key: Located(setting, at: key.span), value: located(value), span: pair.span)))
+    }
+
+    /// `characters:` or `props:`: names to mappings of `front`, `refs` and `note`.
+    private mutating func elements(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
+        guard let entries = sectionMapping(section, expected: "a mapping from names to \(kind.yamlSection)")
+        else { return }
+        for entry in entries.pairs {
+            guard let name = keyScalar(entry) else { continue }
+            var fields: [FieldSyntax] = []
+            switch entry.value {
+            case .mapping(let body):
+                for field in body.pairs {
+                    guard let key = keyScalar(field) else { continue }
+                    switch key.value {
+                    case "front", "note":
+                        if field.value.isNull { continue }
+                        guard let value = scalarValue(field.value, expected: "a value", in: key.value) else {
+                            continue
+                        }
+                        fields.append(
+                            FieldSyntax(key: located(key), values: [located(value)], span: field.span))
+                    case "refs":
+                        guard let values = refs(field.value) else { continue }
+                        fields.append(FieldSyntax(key: located(key), values: values, span: field.span))
+                    default:
+                        unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
+                    }
+                }
+            case .scalar(let scalar) where scalar.isNull:
+                break
+            default:
+                wrongKind(
+                    entry.value, expected: "a mapping with 'front', 'refs' and 'note'", for: name.value)
+            }
+            items.append(
+                .declaration(
+                    DeclarationSyntax(
+                        kind: kind, keywordSpan: sectionKey.span, name: located(name), fields: fields,
+                        span: entry.span)))
+        }
+    }
+
+    /// The values of `refs`: a list of scalars, or one scalar; nil (reported) for a mapping.
+    private mutating func refs(_ node: YAMLNode) -> [Located<String>]? {
+        switch node {
+        case .scalar(let scalar):
+            return scalar.isNull ? [] : [located(scalar)]
+        case .sequence(let sequence):
+            var values: [Located<String>] = []
+            for item in sequence.items {
+                if let scalar = scalarValue(item, expected: "an image", in: "refs") { values.append(located(scalar)) }
+            }
+            return values
+        case .mapping:
+            wrongKind(node, expected: "a list of images", for: "refs")
+            return nil
+        }
+    }
+
+    /// `images:` or `styles:`: names to image values.
+    private mutating func images(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
+        guard let entries = sectionMapping(section, expected: "a mapping from names to images") else { return }
+        for entry in entries.pairs {
+            guard let name = keyScalar(entry) else { continue }
+            let image = scalarValue(entry.value, expected: "an image", in: name.value, at: entry.span)
+            items.append(
+                .declaration(
+                    DeclarationSyntax(
+                        kind: kind, keywordSpan: sectionKey.span, name: located(name),
+                        image: image.map(located), span: entry.span)))
+        }
+    }
+
+    /// `shots:`: names to mappings of `duration`, `aspect` and `prompt`, or to a prompt.
+    private mutating func shots(_ section: YAMLPair, _ sectionKey: YAMLScalar) {
+        guard let entries = sectionMapping(section, expected: "a mapping from names to shots") else { return }
+        for entry in entries.pairs {
+            guard let name = keyScalar(entry) else { continue }
+            var duration: Located<String>? = nil
+            var aspect: Located<String>? = nil
+            // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
+            var prose = ProseSyntax(text: "", pieces: [], span: emptySpan(at: name.span.end))
+            switch entry.value {
+            case .scalar(let scalar):
+                // An extension: `name: text` is a shot with that prompt.
+                if !scalar.isNull { prose = ProseAligner.prose(of: scalar, in: file) }
+            case .mapping(let body):
+                for field in body.pairs {
+                    guard let key = keyScalar(field) else { continue }
+                    switch key.value {
+                    case "duration":
+                        duration = scalarValue(field.value, expected: "a duration", in: key.value, at: field.span)
+                            .map(located)
+                    case "aspect":
+                        aspect = scalarValue(field.value, expected: "an aspect ratio", in: key.value, at: field.span)
+                            .map(located)
+                    case "prompt":
+                        if case .scalar(let scalar) = field.value {
+                            prose =
+                                scalar.isNull
+                                ? ProseSyntax(text: "", pieces: [], span: emptySpan(at: key.span.end))
+                                : ProseAligner.prose(of: scalar, in: file)
+                        } else {
+                            wrongKind(field.value, expected: "text", for: "prompt")
+                            prose.span = field.value.span
+                        }
+                    default:
+                        unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot")
+                    }
+                }
+            case .sequence:
+                wrongKind(entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'", for: name.value)
+                continue
+            }
+            items.append(
+                .shot(
+                    ShotSyntax(
+                        name: located(name), duration: duration, aspect: aspect, prose: prose,
+                        span: entry.span)))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The mapping of a section; nil (and nothing reported) for an empty section.
+    private mutating func sectionMapping(_ section: YAMLPair, expected: String) -> YAMLMapping? {
+        guard let key = keyScalar(section) else { return nil }
+        switch section.value {
+        case .mapping(let mapping): return mapping
+        case .scalar(let scalar) where scalar.isNull: return nil
+        default:
+            wrongKind(section.value, expected: expected, for: key.value)
+            return nil
+        }
+    }
+
+    /// The key of `pair` when it is a scalar; a list or mapping as a key is reported.
+    private mutating func keyScalar(_ pair: YAMLPair) -> YAMLScalar? {
+        if case .scalar(let scalar) = pair.key { return scalar }
+        diagnostics.report(
+            .wrongNodeKind, "expected a name as key, found \(pair.key.kindDescription)", at: pair.key.span)
+        return nil
+    }
+
+    /// A scalar where one belongs: reports a list or a mapping (E0022), and a missing value
+    /// (E0024) at `missingAt` when one is given; otherwise nil for a null.
+    private mutating func scalarValue(
+        _ node: YAMLNode, expected: String, in key: String, at missingAt: SourceSpan? = nil
+    ) -> YAMLScalar? {
+        switch node {
+        case .scalar(let scalar):
+            guard scalar.isNull else { return scalar }
+            diagnostics.report(.missingValue, "expected \(expected) for '\(key)', found nothing", at: missingAt ?? scalar.span)
+            return nil
+        default:
+            wrongKind(node, expected: expected, for: key)
+            return nil
+        }
+    }
+
+    private mutating func wrongKind(_ node: YAMLNode, expected: String, for key: String) {
+        diagnostics.report(
+            .wrongNodeKind, "expected \(expected) for '\(key)', found \(node.kindDescription)", at: node.span)
+    }
+
+    /// W0002 with a did-you-mean among `known`.
+    private mutating func unknownKey(_ key: YAMLScalar, among known: [String], in place: String?) {
+        let message = place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
+        let help: String
+        if let suggestion = Suggestion.closest(to: key.value, among: known) {
+            help = "did you mean '\(suggestion)'?"
+        } else {
+            help = "known keys: " + known.joined(separator: ", ")
+        }
+        diagnostics.report(.unknownKey, message, at: key.span, help: [help])
+    }
+
+    private func located(_ scalar: YAMLScalar) -> Located<String> {
+        Located(scalar.value, at: scalar.span)
+    }
+
+    private func emptySpan(at offset: Int) -> SourceSpan {
+        SourceSpan(file: file.id, start: offset, end: offset)
+    }
+}

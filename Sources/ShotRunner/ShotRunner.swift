@@ -1,2 +1,0 @@
-/// Plans, records and scheduling for `shotc run`.
-public enum ShotRunner {}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import ShotKit
+import ShotRunner
+
+/// `shotc build`: print or write the request bodies.
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a scene and print its requests as JSON.",
+        discussion: """
+            Without --shot, prints a JSON array with one {"shot", "endpoint", "input"} object
+            per shot, in file order. With --shot, prints that shot's request body alone.
+            Local images are embedded as data: URIs so every body is a complete request;
+            --keep-paths leaves them as written. Output is deterministic.
+
+            Examples:
+              shotc build scenes/greenhouse.shot
+              shotc build scenes/greenhouse.shot --shot opening --keep-paths
+              shotc build scenes/greenhouse.yaml -o requests/     # requests/NAME.json
+              shotc build scenes/greenhouse.shot --cost           # estimate on stderr
+
+            Exit status: 0 built, 1 the scene has errors, 2 usage errors.
+            """)
+
+    @Argument(help: "The scene file (.shot, .yaml or .yml).")
+    var file: String
+
+    @Option(name: .long, help: "Build only this shot (repeatable); alone, prints its body.")
+    var shot: [String] = []
+
+    @Option(name: .shortAndLong, help: "Write DIR/NAME.json for each shot instead of printing.")
+    var output: String?
+
+    @Flag(name: .long, help: "Leave local image paths as written instead of embedding them.")
+    var keepPaths = false
+
+    @Flag(name: .long, help: "Print a cost estimate to standard error.")
+    var cost = false
+
+    @OptionGroup var diagnosticOptions: DiagnosticOptions
+
+    func run() throws {
+        var compilation = Compiler.compile(path: file)
+        let failed = diagnosticOptions.report(&compilation)
+        guard !failed, let scene = compilation.scene else {
+            throw ExitCode(ExitStatus.compileErrors)
+        }
+        let shots = try select(shot, from: scene, sources: compilation.sources)
+        var builder = RequestBuilder(scene: scene)
+        let form: LocalImageForm = keepPaths ? .writtenPaths : .dataURIs
+        var bodies: [(CompiledShot, JSONValue)] = []
+        for shot in shots {
+            do {
+                bodies.append((shot, try builder.body(for: shot, images: form)))
+            } catch {
+                Terminal.writeError("error: \(error)\n")
+                throw ExitCode(ExitStatus.compileErrors)
+            }
+        }
+        if let output {
+            do {
+                try AtomicFile.makeDirectory(output)
+                for (shot, body) in bodies {
+                    try AtomicFile.write(
+                        Array((body.rendered(pretty: true) + "\n").utf8),
+                        to: Path.join(output, shot.name + ".json"))
+                }
+            } catch {
+                Terminal.writeError("error: \(error)\n")
+                throw ExitCode(ExitStatus.usage)
+            }
+            Terminal.writeError("wrote \(bodies.count) request\(bodies.count == 1 ? "" : "s") to \(output)\n")
+        } else if self.shot.count == 1, let (_, body) = bodies.first {
+            Terminal.write(body.rendered(pretty: true) + "\n")
+        } else {
+            let array = JSONValue.array(bodies.map { shot, body in
+                .object([
+                    ("shot", .string(shot.name)), ("endpoint", .string(scene.endpointID)),
+                    ("input", body),
+                ])
+            })
+            Terminal.write(array.rendered(pretty: true) + "\n")
+        }
+        if cost { Terminal.writeError(CostEstimate(scene: scene, shots: shots).report) }
+    }
+}
+
+/// The shots named by `--shot`; an unknown name is a usage error with a suggestion.
+func select(_ names: [String], from scene: CompiledScene, sources: SourceMap) throws -> [CompiledShot] {
+    switch scene.select(names) {
+    case .success(let shots):
+        return shots
+    case .failure(let error):
+        Terminal.writeError(DiagnosticRenderer(sources: sources).render(error.diagnostics))
+        throw ExitCode(ExitStatus.usage)
+    }
+}

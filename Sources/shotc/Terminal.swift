@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The process's standard streams, written without buffering surprises.
+enum Terminal {
+    /// Whether standard error is a terminal that takes colour (not `TERM=dumb`, no `NO_COLOR`).
+    static var stderrTakesColor: Bool {
+        isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
+            && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
+    }
+
+    /// Writes `text` to standard output.
+    static func write(_ text: String) { write(text, to: STDOUT_FILENO) }
+
+    /// Writes `text` to standard error.
+    static func writeError(_ text: String) { write(text, to: STDERR_FILENO) }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            written += result
+        }
+    }
+}
