@@ -47,38 +47,27 @@ struct Build: ParsableCommand {
         let shots = try select(shot, from: scene, sources: compilation.sources)
         var builder = RequestBuilder(scene: scene)
         let form: LocalImageForm = keepPaths ? .writtenPaths : .dataURIs
-        var bodies: [(CompiledShot, JSONValue)] = []
-        for shot in shots {
-            do {
-                bodies.append((shot, try builder.body(for: shot, images: form)))
-            } catch {
-                Terminal.writeError("error: \(error)\n")
-                throw ExitCode(ExitStatus.compileErrors)
-            }
-        }
-        if let output {
-            do {
+        do {
+            if let output {
                 try AtomicFile.makeDirectory(output)
-                for (shot, body) in bodies {
+                for shot in shots {
+                    let body = try builder.body(for: shot, images: form)
                     try AtomicFile.write(
                         Array((body.rendered(pretty: true) + "\n").utf8),
                         to: Path.join(output, shot.name + ".json"))
                 }
-            } catch {
-                Terminal.writeError("error: \(error)\n")
-                throw ExitCode(ExitStatus.usage)
+                Terminal.writeError("wrote \(shots.count) request\(shots.count == 1 ? "" : "s") to \(output)\n")
+            } else if self.shot.count == 1, let only = shots.first {
+                Terminal.write(try builder.body(for: only, images: form).rendered(pretty: true) + "\n")
+            } else {
+                Terminal.write(try builder.buildArray(shots, images: form).rendered(pretty: true) + "\n")
             }
-            Terminal.writeError("wrote \(bodies.count) request\(bodies.count == 1 ? "" : "s") to \(output)\n")
-        } else if self.shot.count == 1, let (_, body) = bodies.first {
-            Terminal.write(body.rendered(pretty: true) + "\n")
-        } else {
-            let array = JSONValue.array(bodies.map { shot, body in
-                .object([
-                    ("shot", .string(shot.name)), ("endpoint", .string(scene.endpointID)),
-                    ("input", body),
-                ])
-            })
-            Terminal.write(array.rendered(pretty: true) + "\n")
+        } catch let error as RequestBuildError {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(ExitStatus.compileErrors)
+        } catch {
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(ExitStatus.usage)
         }
         if cost { Terminal.writeError(CostEstimate(scene: scene, shots: shots).report) }
     }

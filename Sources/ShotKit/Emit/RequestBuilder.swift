@@ -74,6 +74,21 @@ public struct RequestBuilder {
         return .object(fields)
     }
 
+    /// What `shotc build` prints for several shots: an array of
+    /// `{"shot": NAME, "endpoint": ENDPOINT_ID, "input": BODY}` in file order.
+    public mutating func buildArray(_ shots: [CompiledShot], images form: LocalImageForm)
+        throws(RequestBuildError) -> JSONValue
+    {
+        var items: [JSONValue] = []
+        for shot in shots {
+            items.append(.object([
+                ("shot", .string(shot.name)), ("endpoint", .string(scene.endpointID)),
+                ("input", try body(for: shot, images: form)),
+            ]))
+        }
+        return .array(items)
+    }
+
     /// The string sent for `image`.
     public mutating func value(_ image: ImageValue, _ form: LocalImageForm) throws(RequestBuildError)
         -> String
