@@ -552,12 +552,20 @@ struct ShotParser {
     }
 
     /// E0006 for a top-level line that starts with `first`, which is not a keyword.
+    ///
+    /// The help suggests a keyword when the first word is close to one and the line is no
+    /// longer than a keyword line can be (four words); a longer line, or one with a `@`,
+    /// reads as misplaced prose.
     private mutating func reportUnknownKeyword(_ first: Token, cursor: LineLexer) {
         let written = text(first.start, first.end)
+        var rest = cursor
+        var words = 1
+        while words <= 4, rest.next(.header).kind == .word { words += 1 }
+        let hasMention = bytes[first.start..<cursor.end].contains(UInt8(ascii: "@"))
         var help: [String] = []
-        if let close = Suggestion.closest(to: written, among: Keyword.spellings) {
+        if words <= 4, let close = Suggestion.closest(to: written, among: Keyword.spellings) {
             help.append("did you mean '\(close)'?")
-        } else if looksLikeProse(first, cursor) {
+        } else if words >= 3 || hasMention {
             help.append("prose belongs indented under a 'shot' line")
         } else {
             help.append(
@@ -566,19 +574,6 @@ struct ShotParser {
         report(
             .unknownKeyword, "unknown keyword '\(shortened(written))'",
             at: span(first.start, first.end), help: help)
-    }
-
-    /// Whether a line that starts with `first` reads like a sentence: three words or more,
-    /// or a mention.
-    private func looksLikeProse(_ first: Token, _ cursor: LineLexer) -> Bool {
-        var rest = cursor
-        var words = 1
-        while words < 3 {
-            let token = rest.next(.header)
-            guard token.kind == .word || token.kind == .quoted else { break }
-            words += 1
-        }
-        return words >= 3 || bytes[first.start..<rest.end].contains(UInt8(ascii: "@"))
     }
 
     // MARK: - Helpers
