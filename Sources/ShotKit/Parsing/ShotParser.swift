@@ -46,7 +46,7 @@ struct ShotParser {
             } else {
                 previous = parseTopLevelItem(current)
             }
-            if linesRead == mark { advance() }  // Progress guard: never loop on one line.
+            if line != nil, linesRead == mark { advance() }  // Progress guard: never loop on one line.
         }
         return SceneSyntax(file: fileID, surface: .shot, items: items, comments: comments)
     }
