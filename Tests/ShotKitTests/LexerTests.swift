@@ -163,6 +163,24 @@ private func dumpTokens(_ text: String, _ mode: TokenMode = .header) -> String {
             }
         }
     }
+
+    /// Long and repetitive inputs: still one report per problem, no trap.
+    @Test func pathologicalInputs() {
+        let escapes = parseShot("image a \"" + String(repeating: "\\q", count: 5000) + "\"\n")
+        #expect(escapes.bag.diagnostics.count == 5000)
+        #expect(escapes.bag.diagnostics.allSatisfy { $0.code == .invalidEscape })
+        let quotes = parseShot(String(repeating: "\"", count: 20001))
+        #expect(quotes.bag.sorted.map(\.code.id) == ["E0006"])
+        let crs = parseShot(bytes: [UInt8](repeating: 0x0D, count: 10000) + [0x0A, 0x0D])
+        #expect(crs.bag.sorted.map(\.code.id) == ["E0006"])
+        let blanks = parseShot("shot a" + String(repeating: "\n \t ", count: 10000) + "\n  x")
+        #expect(blanks.diagnostics == "")
+        #expect(blanks.scene.shots.first?.prose.text == "x")
+        let word = String(repeating: "w", count: 100_000)
+        let long = parseShot("character \(word) \(word)\n")
+        #expect(long.bag.sorted.map(\.code.id) == ["E0005"])
+        #expect(long.bag.sorted.first?.message.count ?? 0 < 100)
+    }
 }
 
 /// A small deterministic generator, so the garbage test is the same on every run.

@@ -396,6 +396,8 @@ func parseShot(_ text: String) -> ShotParse { parseShot(bytes: Array(text.utf8))
             zzz 1
             Shot b
               fine
+            shto opening 5s 16:9
+            Shot from above, the camera sweeps.
 
             """)
         #expect(
@@ -408,6 +410,10 @@ func parseShot(_ text: String) -> ShotParse { parseShot(bytes: Array(text.utf8))
                   help: a top-level line starts with one of: import, model, duration, aspect, character, prop, image, style, shot
                 7:1 E0006 unknown keyword 'Shot'
                   help: did you mean 'shot'?
+                9:1 E0006 unknown keyword 'shto'
+                  help: did you mean 'shot'?
+                10:1 E0006 unknown keyword 'Shot'
+                  help: prose belongs indented under a 'shot' line
                 """)
         // The broken blocks do not swallow the next keyword line.
         #expect(parsed.tree == "shot \"a\"@4:6\n  prose \"ok\"")

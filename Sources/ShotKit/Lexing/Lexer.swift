@@ -19,6 +19,7 @@ struct Lexer: Sendable {
 
     /// The next line, or nil at the end of the file.
     mutating func nextLine() -> LexedLine? {
+        let bytes = self.bytes  // A local copy lets the optimizer hoist the bounds checks.
         let count = bytes.count
         guard position < count else { return nil }
         let start = position

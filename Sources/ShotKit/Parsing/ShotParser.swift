@@ -42,12 +42,11 @@ struct ShotParser {
             if current.kind != .content {
                 advance()
             } else if current.isIndented {
-                reportStrayIndentation(current, after: previous)
-                skipBlock()
+                parseStrayIndentedBlock(current, after: previous)
             } else {
                 previous = parseTopLevelItem(current)
             }
-            if linesRead == mark { advance() }  // Progress guard: never loop on one line.
+            if line != nil, linesRead == mark { advance() }  // Progress guard: never loop on one line.
         }
         return SceneSyntax(file: fileID, surface: .shot, items: items, comments: comments)
     }
@@ -79,7 +78,7 @@ struct ShotParser {
         return keyword
     }
 
-    /// `import_decl = "import" value end_of_line ;`
+    /// `import_decl = "import" , value , end_of_line ;`
     private mutating func parseImportDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
         if let path = expectValue(
             &cursor, after: keywordSpan, missing: "missing path after 'import'",
@@ -91,7 +90,7 @@ struct ShotParser {
         advance()
     }
 
-    /// `setting_decl = ( "model" | "duration" | "aspect" ) value end_of_line ;`
+    /// `setting_decl = ( "model" | "duration" | "aspect" ) , value , end_of_line ;`
     private mutating func parseSettingDecl(
         _ key: SettingKey, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
     ) {
@@ -118,7 +117,8 @@ struct ShotParser {
         items.append(.setting(item))
     }
 
-    /// `element_decl = ( "character" | "prop" ) name end_of_line { field_line } ;`
+    /// `element_decl = ( "character" | "prop" ) , name , end_of_line ,
+    /// { blank_line | comment_line | field_line } ;`
     private mutating func parseElementDecl(
         _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
     ) {
@@ -149,8 +149,6 @@ struct ShotParser {
     }
 
     /// `field_line = front_field | refs_field | note_field ;` (indented)
-    ///
-    /// `front_field = "front" value end_of_line ;`
     private mutating func parseFieldLine(
         _ current: LexedLine, _ kind: DeclarationKind, _ owner: String,
         _ firstKeys: inout [FieldKey: SourceSpan]
@@ -185,13 +183,7 @@ struct ShotParser {
         let missing = "missing value for '\(key.rawValue)' in \(kind.rawValue) '\(owner)'"
         switch key {
         case .front:
-            guard
-                let value = expectValue(
-                    &cursor, after: keySpan, missing: missing,
-                    example: "front refs/\(owner)-front.png")
-            else { return nil }
-            expectEndOfLine(&cursor)
-            return FieldSyntax(key: located, values: [value], span: keySpan.union(value.span))
+            return parseFrontField(located, &cursor, missing: missing, owner: owner)
         case .refs:
             return parseRefsField(located, &cursor, missing: missing, owner: owner)
         case .note:
@@ -199,7 +191,19 @@ struct ShotParser {
         }
     }
 
-    /// `refs_field = "refs" value { [ "," ] value } end_of_line ;`
+    /// `front_field = "front" , value , end_of_line ;`
+    private mutating func parseFrontField(
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String
+    ) -> FieldSyntax? {
+        guard
+            let value = expectValue(
+                &cursor, after: key.span, missing: missing, example: "front refs/\(owner)-front.png")
+        else { return nil }
+        expectEndOfLine(&cursor)
+        return FieldSyntax(key: key, values: [value], span: key.span.union(value.span))
+    }
+
+    /// `refs_field = "refs" , value , { [ "," ] , value } , end_of_line ;`
     private mutating func parseRefsField(
         _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String
     ) -> FieldSyntax? {
@@ -239,7 +243,7 @@ struct ShotParser {
         return FieldSyntax(key: key, values: values, span: key.span.union(last.span))
     }
 
-    /// `note_field = "note" free_text ;`
+    /// `note_field = "note" , free_text ;`
     private mutating func parseNoteField(
         _ key: Located<String>, _ cursor: inout LineLexer, missing: String
     ) -> FieldSyntax? {
@@ -255,7 +259,7 @@ struct ShotParser {
         return FieldSyntax(key: key, values: [value], span: key.span.union(value.span))
     }
 
-    /// `image_decl = ( "image" | "style" ) name value end_of_line ;`
+    /// `image_decl = ( "image" | "style" ) , name , value , end_of_line ;`
     ///
     /// A missing image still declares the name (with no image), so that mentions of it do
     /// not turn into a second error.
@@ -275,9 +279,7 @@ struct ShotParser {
                     kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)))
     }
 
-    /// `shot_decl = "shot" name [ shot_option [ shot_option ] ] end_of_line prose ;`
-    ///
-    /// `shot_option = duration | aspect ;`
+    /// `shot_decl = "shot" , name , [ shot_option , [ shot_option ] ] , end_of_line , prose ;`
     private mutating func parseShotDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
         guard let name = expectName(&cursor, after: keywordSpan, "shot"), let header = line else {
             advance()
@@ -290,14 +292,7 @@ struct ShotParser {
         options: while true {
             let token = nextToken(&cursor, .header)
             guard token.kind == .word || token.kind == .quoted else { break }
-            let value = cookValue(token)
-            let isAspect = value.value.utf8.contains(UInt8(ascii: ":"))
-            let isDuration = !isAspect && (value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false)
-            guard isAspect || isDuration else {
-                report(
-                    .unexpectedToken,
-                    "expected a duration such as 5s or an aspect ratio such as 16:9, found \(describe(token))",
-                    at: value.span)
+            guard let (value, isAspect) = parseShotOption(token) else {
                 skipLine(&cursor)
                 break options
             }
@@ -319,6 +314,24 @@ struct ShotParser {
         items.append(
             .shot(
                 ShotSyntax(name: name, duration: duration, aspect: aspect, prose: prose, span: whole)))
+    }
+
+    /// `shot_option = duration | aspect ;`
+    ///
+    /// `duration = value ;` (starts with a digit, no `:`), `aspect = value ;` (has a `:`).
+    /// Returns the value and whether it is the aspect; nil (E0005) when it is neither.
+    private mutating func parseShotOption(_ token: Token) -> (Located<String>, Bool)? {
+        let value = cookValue(token)
+        let isAspect = value.value.utf8.contains(UInt8(ascii: ":"))
+        let startsWithDigit = value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
+        guard isAspect || startsWithDigit else {
+            report(
+                .unexpectedToken,
+                "expected a duration such as 5s or an aspect ratio such as 16:9, found \(describe(token))",
+                at: value.span)
+            return nil
+        }
+        return (value, isAspect)
     }
 
     /// `prose = { blank_line | comment_line | prose_line } ;` (the indented body of a shot)
@@ -366,7 +379,7 @@ struct ShotParser {
             span: span(start, max(start, last)))
     }
 
-    /// `name = letter { letter | digit | "_" | "-" } ;` (not ending in `-`)
+    /// `name = letter , { letter | digit | "_" | "-" } ;` (not ending in `-`)
     ///
     /// A name that breaks the rule is reported (E0010) and still returned, so that later
     /// phases can go on; nil only when there is no name at all.
@@ -405,7 +418,7 @@ struct ShotParser {
         return cookValue(token)
     }
 
-    /// `end_of_line = [ trailing_comment ] line_end ;`
+    /// `end_of_line = [ trailing_comment ] , line_end ;`
     ///
     /// Reports the first token that is left on the line (E0005) and skips the rest.
     private mutating func expectEndOfLine(_ cursor: inout LineLexer, help: String? = nil) {
@@ -517,9 +530,12 @@ struct ShotParser {
         }
     }
 
-    /// E0008 for an indented line that no block owns (once for its run of lines).
-    private mutating func reportStrayIndentation(_ current: LexedLine, after previous: Keyword?) {
-        // A tab already got E0002 for this line; one problem, one report.
+    /// `stray_indented_block = indented_line , { blank_line | comment_line | indented_line } ;`
+    ///
+    /// Indented lines that no block owns: E0008 once for the run (not when the first line
+    /// already got E0002 for a tab: one problem, one report), and the run is skipped.
+    private mutating func parseStrayIndentedBlock(_ current: LexedLine, after previous: Keyword?) {
+        defer { skipBlock() }
         guard current.firstTab == nil else { return }
         let message: String
         switch previous {
@@ -536,12 +552,20 @@ struct ShotParser {
     }
 
     /// E0006 for a top-level line that starts with `first`, which is not a keyword.
+    ///
+    /// The help suggests a keyword when the first word is close to one and the line is no
+    /// longer than a keyword line can be (four words); a longer line, or one with a `@`,
+    /// reads as misplaced prose.
     private mutating func reportUnknownKeyword(_ first: Token, cursor: LineLexer) {
         let written = text(first.start, first.end)
+        var rest = cursor
+        var words = 1
+        while words <= 4, rest.next(.header).kind == .word { words += 1 }
+        let hasMention = bytes[first.start..<cursor.end].contains(UInt8(ascii: "@"))
         var help: [String] = []
-        if let close = Suggestion.closest(to: written, among: Keyword.spellings) {
+        if words <= 4, let close = Suggestion.closest(to: written, among: Keyword.spellings) {
             help.append("did you mean '\(close)'?")
-        } else if looksLikeProse(first, cursor) {
+        } else if words >= 3 || hasMention {
             help.append("prose belongs indented under a 'shot' line")
         } else {
             help.append(
@@ -550,19 +574,6 @@ struct ShotParser {
         report(
             .unknownKeyword, "unknown keyword '\(shortened(written))'",
             at: span(first.start, first.end), help: help)
-    }
-
-    /// Whether a line that starts with `first` reads like a sentence: three words or more,
-    /// or a mention.
-    private func looksLikeProse(_ first: Token, _ cursor: LineLexer) -> Bool {
-        var rest = cursor
-        var words = 1
-        while words < 3 {
-            let token = rest.next(.header)
-            guard token.kind == .word || token.kind == .quoted else { break }
-            words += 1
-        }
-        return words >= 3 || bytes[first.start..<rest.end].contains(UInt8(ascii: "@"))
     }
 
     // MARK: - Helpers
