@@ -94,7 +94,9 @@ struct Run: AsyncParsableCommand {
         }
         let mode: ProgressMode = json ? .json : (Terminal.stderrIsTerminal ? .live : .lines)
         let reporter = ProgressReporter(mode: mode, quiet: quiet, verbose: verbose)
-        let http = try HTTPClient(log: verbose ? { event in reporter.handle(.http(event.description)) } : nil)
+        var log: (@Sendable (HTTPLogEvent) -> Void)? = nil
+        if verbose { log = { event in reporter.handle(.http(event.description)) } }
+        let http = try HTTPClient(log: log)
         let client = FalClient(
             key: key, endpoints: endpoints, http: http,
             onRetry: { retry in reporter.handle(.retrying(retry)) })

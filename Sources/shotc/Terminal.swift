@@ -10,6 +10,11 @@ enum Terminal {
             && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
     }
 
+    /// Whether standard error is a terminal (the live progress display needs one).
+    static var stderrIsTerminal: Bool {
+        isatty(STDERR_FILENO) == 1 && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
+    }
+
     /// Writes `text` to standard output.
     static func write(_ text: String) { write(text, to: STDOUT_FILENO) }
 

@@ -138,16 +138,8 @@ public struct Analyzer {
         return false
     }
 
-    /// Whether `name` follows the name rule (spec section 1).
-    public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic,
-            name.unicodeScalars.last != "-"
-        else { return false }
-        return name.unicodeScalars.allSatisfy(MentionScanner.isNameScalar)
-    }
-
     private mutating func checkNameRule(_ name: Located<String>, what: String) {
-        guard !Self.isValidName(name.value) else { return }
+        guard !NameRule.isValid(name.value) else { return }
         diagnostics.report(
             .invalidName, "invalid \(what) name '\(name.value)'", at: name.span,
             help: ["names start with a letter and go on with letters, digits, '_' or '-', not ending in '-'"])
@@ -363,17 +355,9 @@ public struct Analyzer {
 
     private mutating func checkSettings(_ root: SceneSyntax) -> Settings {
         var settings = Settings()
-        var seen: [SettingKey: SourceSpan] = [:]
+        // The front ends report a setting given twice (E0009, E0021) and keep the first.
         for setting in root.settings {
             let key = setting.key.value
-            if let first = seen[key] {
-                diagnostics.report(
-                    .duplicateField, "'\(key.rawValue)' is set twice", at: setting.key.span,
-                    notes: [DiagnosticNote("first set here", at: first)],
-                    help: ["remove one of them"])
-                continue
-            }
-            seen[key] = setting.key.span
             switch key {
             case .model:
                 if let model = ModelTier(rawValue: setting.value.value) {

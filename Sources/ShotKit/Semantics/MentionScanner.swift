@@ -20,26 +20,9 @@ public enum MentionScanner {
         public var escapedAts: [Int]
     }
 
-    /// Whether `scalar` may continue a name: a letter, a digit, `_` or `-`.
-    public static func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            let value = scalar.value
-            return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
-                || (value >= 0x30 && value <= 0x39) || value == 0x5F || value == 0x2D
-        }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal
-    }
-
+    /// A letter, digit or `_`: what may stand before an `@` that is then not a mention.
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "-" && isNameScalar(scalar)
-    }
-
-    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            let value = scalar.value
-            return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A)
-        }
-        return scalar.properties.isAlphabetic
+        scalar != "-" && NameRule.isNameContinue(scalar)
     }
 
     /// The mentions and `@@` escapes of `text`.
@@ -66,10 +49,10 @@ public enum MentionScanner {
                 continue
             }
             if !previousIsWord,
-                index + 1 < scalars.count, isLetter(scalars[index + 1])
+                index + 1 < scalars.count, NameRule.isNameStart(scalars[index + 1])
             {
                 var end = index + 1
-                while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+                while end < scalars.count, NameRule.isNameContinue(scalars[end]) { end += 1 }
                 while end > index + 2, scalars[end - 1] == "-" { end -= 1 }
                 var name = String.UnicodeScalarView()
                 name.append(contentsOf: scalars[(index + 1)..<end])
