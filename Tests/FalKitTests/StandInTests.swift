@@ -545,6 +545,19 @@ struct StandInTests {
         #expect(try client.counts()["submit"] as? Int == 8)
     }
 
+    @Test("`Expect: 100-continue` gets an interim 100 so libcurl does not wait a second before the body")
+    func expectContinue() throws {
+        let standIn = try StandInProcess(arguments: fastTimeline)
+        defer { standIn.stop() }
+        let connection = try RawHTTPConnection(port: standIn.port)
+        let interim = try connection.send(
+            "POST", "/\(kling)",
+            headers: ["Authorization": "Key test-key", "Expect": "100-continue", "Content-Type": "application/json"],
+            body: Array("{\"prompt\":\"x\"}".utf8), keepAlive: false)
+        #expect(interim.status == 100)
+        #expect(try connection.readResponse().status == 200)
+    }
+
     @Test("the server exits when its stdin closes")
     func exitsOnEndOfInput() throws {
         let standIn = try StandInProcess(arguments: fastTimeline)
@@ -662,7 +675,8 @@ private final class RawHTTPConnection {
         }
     }
 
-    private func readResponse() throws -> RawHTTPResponse {
+    /// Reads the next response on the connection, an interim `100 Continue` included.
+    func readResponse() throws -> RawHTTPResponse {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
@@ -682,6 +696,9 @@ private final class RawHTTPConnection {
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        if (100..<200).contains(status) {
+            return RawHTTPResponse(status: status, headers: headers, body: [], isComplete: true)
         }
         if let lengthText = headers["content-length"], let length = Int(lengthText) {
             while buffer.count < length, try fill() {}
