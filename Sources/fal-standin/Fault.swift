@@ -58,8 +58,9 @@ struct Fault: Sendable, Equatable {
         guard times >= 1 else { return .failure(.init("\"times\" must be at least 1")) }
         switch members["kind"]?.stringValue {
         case "status":
-            guard let code = members["status"]?.integerValue, (100...599).contains(code) else {
-                return .failure(.init("a \"status\" fault needs \"status\": an HTTP status code"))
+            // 1xx codes are interim answers: a client would go on waiting for the final one.
+            guard let code = members["status"]?.integerValue, (200...599).contains(code) else {
+                return .failure(.init("a \"status\" fault needs \"status\": an HTTP status code from 200 to 599"))
             }
             let kind = Kind.status(
                 code: code,
@@ -83,6 +84,9 @@ struct Fault: Sendable, Equatable {
         case "renderFail":
             guard route == .submit else { return .failure(.init("a \"renderFail\" fault applies to route \"submit\" only")) }
             let status = members["status"]?.integerValue ?? 500
+            guard (400...599).contains(status) else {
+                return .failure(.init("a \"renderFail\" fault's \"status\" must be from 400 to 599"))
+            }
             let kind = Kind.renderFail(
                 message: members["message"]?.stringValue ?? "Internal Server Error",
                 httpStatus: status,
@@ -100,6 +104,7 @@ struct FaultParseError: Error, Equatable {
     /// A sentence for the 400 reply.
     var message: String
 
+    /// An error saying `message`.
     init(_ message: String) { self.message = message }
 }
 

@@ -3,12 +3,19 @@ import Foundation
 /// A JSON value that keeps booleans and numbers apart and is `Sendable`, so request bodies can be
 /// stored in the shared state and echoed back by `GET /_standin/counts` exactly as received.
 enum JSON: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits in `Int`.
     case integer(Int)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSON])
+    /// An object; key order is not kept (serialization sorts keys).
     case object([String: JSON])
 
     /// Parses `bytes` as one JSON document; `nil` when it is not valid JSON.

@@ -36,6 +36,11 @@ final class StandInHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             requestHead = head
             requestBody = []
             bodyTooLarge = false
+            // libcurl asks before sending a large body and would otherwise wait a second for this.
+            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
         case .body(var buffer):
             if requestBody.count + buffer.readableBytes > Self.maximumBodyBytes {
                 bodyTooLarge = true

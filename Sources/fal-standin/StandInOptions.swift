@@ -34,6 +34,8 @@ struct StandInOptions: Sendable, Equatable {
     }
 
     /// Reads `arguments`, which exclude the program name.
+    ///
+    /// - Throws: `ParseError`, whose `description` is a one-line message for stderr.
     static func parse(_ arguments: [String]) throws(ParseError) -> StandInOptions {
         var options = StandInOptions()
         var remaining = arguments[...]
@@ -63,5 +65,17 @@ struct StandInOptions: Sendable, Equatable {
             throw .invalidValue(option: option, value: text)
         }
         return value
+    }
+}
+
+extension StandInOptions.ParseError: CustomStringConvertible {
+    /// A one-line message, e.g. `unknown option '--bogus'`.
+    var description: String {
+        switch self {
+        case .helpRequested: "help requested"
+        case .unknownOption(let option): "unknown option '\(option)'"
+        case .missingValue(let option): "option '\(option)' needs a value"
+        case .invalidValue(let option, let value): "invalid value '\(value)' for '\(option)'"
+        }
     }
 }
