@@ -106,8 +106,11 @@ def main(outdir, yaml_bare, shotc):
         ("d/b  Python vs YAML build", ratio("d", "b"), ">= 20", ratio("d", "b") >= 20),
         ("d/c  Python vs .shot build", ratio("d", "c"), ">= 20", ratio("d", "c") >= 20),
     ]
+    cpu = {"b/a": ("b", "a"), "c/a": ("c", "a"), "d/b": ("d", "b"), "d/c": ("d", "c")}
     for name, v, target, ok in checks:
-        print(f"{name:42}{v:9.2f}   target {target:7} {'OK' if ok else 'MISSED'}")
+        x, y = cpu[name[:3]]
+        print(f"{name:42}{v:9.2f}   target {target:7} {'OK' if ok else 'MISSED':7}"
+              f" (by cpu time: {t[x][3] / t[y][3]:.2f})")
     for key in ("b", "c"):
         r = rss.get(key)
         if r is not None:
