@@ -53,7 +53,11 @@ extension FalClient {
         mutating func deliver(_ status: QueueStatus) -> Bool {
             let fresh = status.logs.filter { seenLogs.insert($0).inserted }
             let trimmed = status.replacingLogs(fresh)
-            if trimmed != lastDelivered {
+            var repeatsRunning = false
+            if case .inProgress(let logs) = trimmed, logs.isEmpty, case .inProgress? = lastDelivered {
+                repeatsRunning = true
+            }
+            if trimmed != lastDelivered && !repeatsRunning {
                 continuation.yield(trimmed)
                 lastDelivered = trimmed
             }

@@ -133,7 +133,11 @@ public struct RunStore: Sendable {
         try AtomicFile.write(Array((record.json.rendered(pretty: true) + "\n").utf8), to: recordPath(record.shot))
     }
 
-    /// The upload cache: fal URL by `storage base + content hash`.
+    /// The upload cache's key for a file with content hash `hash` (`sha256:…`) stored at `cdn`:
+    /// a URL from one storage host is never reused for another.
+    public static func uploadCacheKey(cdn: String, hash: String) -> String { cdn + " " + hash }
+
+    /// The upload cache: fal URL by ``uploadCacheKey(cdn:hash:)``.
     public func uploadCache() -> [String: String] {
         guard let bytes = try? LocalFileSystem().read(uploadCachePath),
             let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String]

@@ -164,7 +164,8 @@ public final class SceneRenderer: Sendable {
                 guard let path = pending.popFirst() else { return }
                 group.addTask {
                     let bytes = try LocalFileSystem().read(path)
-                    let key = self.client.endpoints.cdn + " " + "sha256:" + hex(SHA256.hash(data: bytes))
+                    let key = RunStore.uploadCacheKey(
+                        cdn: self.client.endpoints.cdn, hash: "sha256:" + hex(SHA256.hash(data: bytes)))
                     if let url = known[key] {
                         self.report(.uploaded(file: path, url: url, cached: true))
                         return (path, key, url, true)

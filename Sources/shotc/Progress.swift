@@ -178,7 +178,7 @@ final class ProgressReporter: @unchecked Sendable {
 
     private func line(_ event: RunEvent) -> String? {
         switch event {
-        case .planned(let shot, let action): return quiet ? nil : "\(shot): \(action.summary)"
+        case .planned(let shot, let action): return quiet || action == .upToDate ? nil : "\(shot): \(action.summary)"
         case .uploading(let file, let bytes): return quiet ? nil : "upload \(file) (\(bytes) bytes)"
         case .uploaded(let file, _, let cached): return quiet ? nil : "uploaded \(file)\(cached ? " (cached from an earlier run)" : "")"
         case .submitted(let shot, let id): return quiet ? nil : "\(shot): submitted, request \(id)"

@@ -151,10 +151,16 @@ struct Run: AsyncParsableCommand {
         var out = "dry run: nothing is sent\n"
         out += "endpoint: \(scene.endpointID)\noutput: \(store.directory)\n"
         if !files.isEmpty {
-            out += "uploads (each once; earlier uploads are reused by content hash):\n"
+            // Earlier uploads are reused by content hash, per storage host.
+            let cdn = (try? FalEndpoints.fromEnvironment(ProcessInfo.processInfo.environment).cdn)
+                ?? FalEndpoints.production.cdn
+            let hashes = (try? SceneRenderer.hashLocalFiles(of: submitting.map(\.shot), in: scene)) ?? [:]
+            let cache = store.uploadCache()
+            out += "uploads (each distinct file once):\n"
             for path in files {
                 let size = (try? LocalFileSystem().size(path)).map { "\($0) bytes" } ?? "unreadable"
-                out += "  \(path)  \(size)\n"
+                let reused = hashes[path].map { cache[RunStore.uploadCacheKey(cdn: cdn, hash: $0)] != nil } ?? false
+                out += "  \(path)  \(size)\(reused ? ", uploaded before: reused" : "")\n"
             }
         }
         out += "shots:\n"

@@ -45,6 +45,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var body: [UInt8] = []
     private var bytesReceived = 0
     private var writeFailure: String?
+    private var idleFailure: String?
+    private var lastActivity = ContinuousClock.now
     private(set) var isFinished = false
 
     /// Builds and configures the easy handle for a request.
@@ -105,8 +107,9 @@ final class CurlTransfer: @unchecked Sendable {
         if let timeout = request.timeout {
             try setLong(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout), "CURLOPT_TIMEOUT_MS")
         }
-        try setLong(CURLOPT_LOW_SPEED_LIMIT, 1, "CURLOPT_LOW_SPEED_LIMIT")
-        try setLong(CURLOPT_LOW_SPEED_TIME, max(1, Int(request.idleTimeout.rounded(.up))), "CURLOPT_LOW_SPEED_TIME")
+        // The idle deadline is checked in the progress callback, which libcurl calls about once a
+        // second even when nothing arrives (CURLOPT_LOW_SPEED_TIME averages over a window and reacts late).
+        try setLong(CURLOPT_NOPROGRESS, 0, "CURLOPT_NOPROGRESS")
         try setLong(CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
         if request.followRedirects {
             try setLong(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
@@ -120,6 +123,8 @@ final class CurlTransfer: @unchecked Sendable {
         try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, this), "CURLOPT_WRITEDATA")
         try check(shotc_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
         try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, this), "CURLOPT_HEADERDATA")
+        try check(shotc_curl_easy_setopt_xferinfo_callback(easy, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, this), "CURLOPT_XFERINFODATA")
 
         switch request.method {
         case .get where request.body == nil:
@@ -165,9 +170,21 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: Callbacks (engine thread)
 
     /// Handles one header line; a status line starts a new response (redirects, 100 Continue).
+    /// Progress: returns false to abort when cancelled or when nothing arrived for the idle timeout.
+    fileprivate func checkProgress() -> Bool {
+        if isCancelRequested { return false }
+        if ContinuousClock.now - lastActivity > .milliseconds(Self.milliseconds(request.idleTimeout)) {
+            idleFailure = "no data received for \(Int(request.idleTimeout.rounded())) s"
+            return false
+        }
+        return true
+    }
+
     fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        lastActivity = ContinuousClock.now
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -183,6 +200,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Handles body bytes; returns false to make libcurl abort with CURLE_WRITE_ERROR.
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        lastActivity = ContinuousClock.now
         guard (200..<300).contains(status) else {
             body.append(contentsOf: bytes)
             return true
@@ -220,6 +238,9 @@ final class CurlTransfer: @unchecked Sendable {
         if code == nil || isCancelRequested {
             outcome = .failure(CancellationError())
             errorText = "cancelled"
+        } else if let idleFailure {
+            outcome = .failure(FalError.transport(code: Int(CURLE_OPERATION_TIMEDOUT.rawValue), message: idleFailure))
+            errorText = idleFailure
         } else if let writeFailure {
             outcome = .failure(FalError.transport(code: Int(CURLE_WRITE_ERROR.rawValue), message: writeFailure))
             errorText = writeFailure
@@ -277,4 +298,11 @@ private let curlHeaderCallback: shotc_curl_data_callback = { data, size, count, 
     let length = size * count
     transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
     return length
+}
+
+/// CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+private let curlProgressCallback: shotc_curl_xferinfo_callback = { user, _, _, _, _ in
+    guard let user else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
+    return transfer.checkProgress() ? 0 : 1
 }
