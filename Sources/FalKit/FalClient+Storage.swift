@@ -88,6 +88,7 @@ extension FalClient {
             baseURL: object["base_url"] as? String, expiresAt: expiry)
     }
 
+    /// Reads fal's `expires_at`: ISO-8601 with or without fractional seconds or a zone (UTC assumed).
     static func parseISO8601(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

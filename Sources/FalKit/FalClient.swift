@@ -15,9 +15,13 @@ public final class FalClient: Sendable {
     /// The `User-Agent` sent with every request.
     public static let userAgent = "shotc/0.1"
 
+    /// The API key; only ever placed in `Authorization` headers.
     let key: FalKey
+    /// The transport.
     let http: HTTPClient
+    /// Told about every retry.
     let onRetry: (@Sendable (RetryEvent) -> Void)?
+    /// The CDN upload token, shared by concurrent uploads.
     let tokens = CDNTokenCache()
 
     /// Creates a client. `onRetry` is told about every retry, e.g. to show "retrying in 2s (HTTP 429)".
