@@ -525,6 +525,50 @@ struct RunTests {
         #expect(try world.control.counts()["cancel"] == 1)
     }
 
+    @Test("shotc cancel of a request that finished meanwhile keeps it recorded; the next run fetches it unpaid")
+    func cancelAfterCompletion() throws {
+        let world = try World(standInArguments: ["--queue-ms", "50", "--progress-ms", "300"])
+        defer { world.close() }
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
+        process.send(SIGINT)
+        let interrupted = process.wait(timeout: 10)
+        try #require(submitted && interrupted.status == 130, "\(interrupted)")
+        usleep(600_000)  // the render finishes on the stand-in
+
+        let cancelled = try world.scratch.run(["cancel", "renders"], environment: world.environment)
+        #expect(cancelled.status == 0, "\(cancelled)")
+        #expect(cancelled.stdout.contains("had already finished"), "\(cancelled)")
+        #expect(world.scratch.record("opening")?["state"] as? String == "submitted")
+
+        let again = try world.run(["--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1 && counts["cancel"] == 1, "\(counts)")
+        try world.expectRendered("opening")
+    }
+
+    @Test("Ctrl-C during a submit waits for fal's answer and records the request, so nothing is paid twice")
+    func interruptDuringSubmit() throws {
+        let world = try World()
+        defer { world.close() }
+        try world.control.addFaults([["route": "submit", "kind": "delay", "ms": 1000, "times": 1]])
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let sending = waitUntil(seconds: 10) { (try? world.control.counts()["submit"]) == 1 }
+        process.send(SIGINT)
+        let result = process.wait(timeout: 10)
+        try #require(sending, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("1 accepted request keeps running"), "\(result)")
+        let record = try #require(world.scratch.record("opening"), "the accepted request was not recorded: \(result)")
+        #expect(record["state"] as? String == "submitted")
+
+        let again = try world.run(["-j", "1", "--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try world.control.counts()["submit"] == 1, "submitted twice")
+        try world.expectRendered("opening")
+    }
+
     @Test("a second Ctrl-C quits at once, even while a submit is still under way")
     func secondInterruptQuits() throws {
         let world = try World()
