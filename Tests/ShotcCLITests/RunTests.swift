@@ -1,0 +1,601 @@
+// `shotc run` and `shotc cancel` end to end: the real binary against the real stand-in on 127.0.0.1
+// (docs/standin.md), on scratch copies of examples/greenhouse (two shots, six local images used by
+// them, one https style URL). Spec: shot-language.md section 7.
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Short timings: a render takes about 0.2 s.
+private let fast = ["--queue-ms", "50", "--progress-ms", "150"]
+/// A render slow enough to interrupt (3 s).
+private let slow = ["--queue-ms", "50", "--progress-ms", "3000"]
+private let shots = ["opening", "orbit"]
+/// The local files greenhouse.shot and cast.shot name: mara (front, side, back), the ruin, the
+/// stone (front, side). `orbit` uses only mara's, which `opening` uses too.
+private let distinctLocalImages = 6
+
+/// One test's world: a stand-in, its control routes, a scratch copy of the greenhouse.
+private struct World {
+    let standIn: StandInProcess
+    let control: StandInControl
+    let scratch: Scratch
+    let environment: [String: String]
+
+    init(standInArguments: [String] = fast, key: String = "test-key") throws {
+        standIn = try StandInProcess(arguments: standInArguments + (key == "test-key" ? [] : ["--key", key]))
+        control = StandInControl(standIn)
+        scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        environment = ShotcProcess.environment(standIn: standIn, key: key)
+    }
+
+    func close() {
+        standIn.stop()
+        scratch.remove()
+    }
+
+    /// `shotc run greenhouse.shot <arguments>` to its end.
+    func run(_ arguments: [String] = [], timeout: TimeInterval = 30) throws -> ShotcResult {
+        try scratch.run(["run", "greenhouse.shot"] + arguments, environment: environment, timeout: timeout)
+    }
+
+    /// `shotc run greenhouse.shot <arguments>`, started.
+    func start(_ arguments: [String] = []) throws -> ShotcProcess {
+        try scratch.start(["run", "greenhouse.shot"] + arguments, environment: environment)
+    }
+
+    /// The stand-in's sample clip (what every finished render serves); the counts are reset after.
+    func sampleVideo() throws -> [UInt8] {
+        let reply = try control.fetch(standIn.baseURL + "/media/sample.mp4")
+        try control.reset()
+        return reply.body
+    }
+
+    /// Checks `shot` is rendered: record `completed` with its request id, and the video byte-identical
+    /// to what the stand-in serves at the recorded URL and to its sample clip. Call after reading the
+    /// counts (it fetches media). After a reset the stand-in forgets its requests (their media URLs
+    /// answer 404): pass `requestsForgotten` to compare with the sample clip only.
+    func expectRendered(
+        _ shot: String, requestsForgotten: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let record = try #require(scratch.record(shot), "no record for \(shot)", sourceLocation: sourceLocation)
+        #expect(record["state"] as? String == "completed", "\(shot): \(record)", sourceLocation: sourceLocation)
+        let requestID = try #require(record["request_id"] as? String, sourceLocation: sourceLocation)
+        #expect(!requestID.isEmpty, sourceLocation: sourceLocation)
+        let video = try #require(record["video"] as? [String: Any], "\(shot): no video in record", sourceLocation: sourceLocation)
+        let url = try #require(video["url"] as? String, sourceLocation: sourceLocation)
+        #expect(url == "\(standIn.baseURL)/media/\(requestID).mp4", "\(url) is not the video of \(requestID)", sourceLocation: sourceLocation)
+        let saved = try #require(scratch.video(shot), "no \(shot).mp4", sourceLocation: sourceLocation)
+        #expect(video["file_size"] as? Int == saved.count, sourceLocation: sourceLocation)
+        if !requestsForgotten {
+            let served = try control.fetch(url)
+            #expect(served.status == 200, sourceLocation: sourceLocation)
+            #expect(saved == served.body, "\(shot).mp4 (\(saved.count) B) differs from the \(served.body.count) B served", sourceLocation: sourceLocation)
+        }
+        let sample = try control.fetch(standIn.baseURL + "/media/sample.mp4").body
+        #expect(sample.count > 1000, sourceLocation: sourceLocation)
+        #expect(saved == sample, "\(shot).mp4 (\(saved.count) B) differs from the \(sample.count) B clip", sourceLocation: sourceLocation)
+    }
+
+    /// The output folder holds only videos, records and the upload cache: no `.part`, no temporary file.
+    func expectNoLeftovers(sourceLocation: SourceLocation = #_sourceLocation) {
+        for name in scratch.outputNames() {
+            let expected = name == ".shotc-uploads.json" || name.hasSuffix(".mp4") || name.hasSuffix(".run.json")
+            #expect(expected, "left over in the output folder: \(name)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Polls `condition` every 10 ms for at most `seconds`.
+private func waitUntil(seconds: TimeInterval, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(10_000)
+    }
+    return condition()
+}
+
+/// What was seen in the output folder while a run went on.
+private struct Observation {
+    /// Any `*.part` file was seen.
+    var sawPartial = false
+    /// Final-name videos seen with a size other than the clip's: must stay empty.
+    var incomplete: [String] = []
+}
+
+/// Runs `process` to its end, looking at the output folder every few milliseconds for a video under its
+/// final name that is not complete.
+private func watch(_ process: ShotcProcess, folder: String, completeSize: Int, timeout: TimeInterval = 30)
+    -> (ShotcResult, Observation)
+{
+    var observation = Observation()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            if name.hasSuffix(".part") { observation.sawPartial = true }
+            if name.hasSuffix(".mp4") {
+                var info = stat()
+                if stat(folder + "/" + name, &info) == 0, Int(info.st_size) != completeSize {
+                    observation.incomplete.append("\(name): \(info.st_size) bytes")
+                }
+            }
+        }
+        usleep(2_000)
+    }
+    return (process.wait(timeout: max(0, deadline.timeIntervalSinceNow)), observation)
+}
+
+/// A fault the run must survive, with what the stand-in must have seen.
+enum SurvivedFault: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case submit429RetryAfter
+    case status503
+    case resultDropped
+    case statusSlow
+    case mediaTruncated
+    case token500
+
+    var testDescription: String { rawValue }
+
+    /// The faults to inject (docs/standin.md).
+    var faults: [[String: Any]] {
+        // The status route is used only when the status stream fails: make both streams fail first.
+        let noStream: [String: Any] = ["route": "stream", "kind": "status", "status": 503, "times": 2]
+        switch self {
+        case .submit429RetryAfter:
+            return [["route": "submit", "kind": "status", "status": 429, "retryAfter": 1, "times": 2]]
+        case .status503:
+            return [noStream, ["route": "status", "kind": "status", "status": 503, "times": 2]]
+        case .resultDropped:
+            return [["route": "result", "kind": "drop", "times": 1]]
+        case .statusSlow:
+            return [noStream, ["route": "status", "kind": "delay", "ms": 1500, "times": 1]]
+        case .mediaTruncated:
+            // The second download is slow so that its `.part` file can be seen.
+            return [
+                ["route": "media", "kind": "truncate", "bytes": 100, "times": 1],
+                ["route": "media", "kind": "delay", "ms": 400, "times": 1],
+            ]
+        case .token500:
+            return [["route": "token", "kind": "status", "status": 500, "times": 1]]
+        }
+    }
+
+    /// Checks the retries show in the counts (two shots).
+    func expectRetried(_ counts: Counts, stderr: String, elapsed: TimeInterval) {
+        switch self {
+        case .submit429RetryAfter:
+            #expect(counts["submit"] == 4, "\(counts)")
+            #expect(stderr.contains("retrying in 1.0s (HTTP 429)"), "Retry-After not honoured: \(stderr)")
+            #expect(elapsed >= 1.0, "a Retry-After of 1 s was not waited: \(elapsed) s")
+        case .status503:
+            #expect(counts["stream"] == 2, "\(counts)")
+            // Two 503s, then at least one good poll per shot.
+            #expect(counts["status"] >= 4, "\(counts)")
+            #expect(stderr.contains("HTTP 503"), "\(stderr)")
+        case .resultDropped:
+            #expect(counts["result"] == 3, "\(counts)")
+        case .statusSlow:
+            #expect(counts["stream"] == 2, "\(counts)")
+            #expect(counts["status"] >= 2, "\(counts)")
+            #expect(elapsed >= 1.5, "the slow status reply was not waited for: \(elapsed) s")
+        case .mediaTruncated:
+            #expect(counts["media"] == 3, "\(counts)")
+        case .token500:
+            #expect(counts["token"] == 2, "\(counts)")
+            #expect(counts["upload"] == distinctLocalImages, "\(counts)")
+        }
+        if self != .token500 { #expect(counts["token"] == 1, "\(counts)") }
+        if self != .submit429RetryAfter { #expect(counts["submit"] == 2, "\(counts)") }
+    }
+}
+
+@Suite("shotc run end to end", .serialized)
+struct RunTests {
+    @Test("happy path, two shots, -j 2: videos byte-identical, records completed, each image uploaded once")
+    func happyPath() throws {
+        let world = try World()
+        defer { world.close() }
+        let result = try world.run(["-j", "2"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("2 of 2 shots ready"), "\(result)")
+
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == shots.count, "\(counts)")
+        #expect(counts["upload"] == distinctLocalImages, "\(counts)")
+        #expect(counts["token"] == 1, "\(counts)")
+        #expect(counts["result"] == shots.count, "\(counts)")
+        #expect(counts["media"] == shots.count, "\(counts)")
+        #expect(counts["cancel"] == 0 && counts["unauthorized"] == 0, "\(counts)")
+        // Following is cheap: one status stream per shot, no polling.
+        #expect(counts["stream"] == shots.count && counts["status"] == 0, "\(counts)")
+
+        // The bodies name each uploaded file; mara's images serve both shots from one upload.
+        let bodies = try #require(counts.raw["bodies"] as? [[String: Any]])
+        #expect(bodies.count == 2)
+        let uploaded = bodies.map { Set(Self.urls(in: $0).filter { $0.hasPrefix(world.standIn.baseURL + "/files/") }) }
+        #expect(uploaded.reduce(Set<String>()) { $0.union($1) }.count == distinctLocalImages)
+        #expect(uploaded.count == 2 && uploaded[0].intersection(uploaded[1]).count == 3)
+
+        for shot in shots { try world.expectRendered(shot) }
+        #expect(
+            world.scratch.outputNames()
+                == [".shotc-uploads.json", "opening.mp4", "opening.run.json", "orbit.mp4", "orbit.run.json"],
+            "\(world.scratch.outputNames())")
+    }
+
+    @Test("a re-run says up to date, exits 0 and sends nothing")
+    func rerunIsUpToDate() throws {
+        let world = try World()
+        defer { world.close() }
+        let first = try world.run(["-j", "2"])
+        try #require(first.status == 0, "\(first)")
+        try world.control.reset()
+
+        let again = try world.run(["-j", "2"])
+        #expect(again.status == 0, "\(again)")
+        #expect((again.stdout + again.stderr).contains("up to date"), "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts.total == 0, "the stand-in saw requests: \(counts)")
+        for shot in shots { try world.expectRendered(shot, requestsForgotten: true) }
+    }
+
+    @Test("changing one shot's prose resubmits only that shot and uploads nothing again")
+    func changedProse() throws {
+        let world = try World()
+        defer { world.close() }
+        let first = try world.run(["-j", "2"])
+        try #require(first.status == 0, "\(first)")
+        let firstOrbitID = try #require(world.scratch.record("orbit")?["request_id"] as? String)
+        let openingRecord = try #require(world.scratch.record("opening"))
+        try world.control.reset()
+
+        let text = try String(contentsOfFile: world.scratch.scene, encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "A slow 180-degree orbit", with: "A slow 270-degree orbit")
+        try #require(changed != text)
+        try changed.write(toFile: world.scratch.scene, atomically: true, encoding: .utf8)
+
+        let again = try world.run(["-j", "2"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1, "\(counts)")
+        #expect(counts["upload"] == 0, "the upload cache was not used: \(counts)")
+        #expect(counts["token"] == 0, "\(counts)")
+        let body = try #require((counts.raw["bodies"] as? [[String: Any]])?.first)
+        #expect((body["prompt"] as? String)?.contains("270-degree") == true, "\(body)")
+        #expect(again.stderr.contains("orbit: submit (changed"), "\(again)")
+
+        try world.expectRendered("orbit")
+        try world.expectRendered("opening", requestsForgotten: true)
+        #expect(world.scratch.record("orbit")?["request_id"] as? String != firstOrbitID)
+        #expect(world.scratch.record("opening")?["request_id"] as? String == openingRecord["request_id"] as? String)
+        world.expectNoLeftovers()
+    }
+
+    @Test("transient faults are retried and the videos come out right", arguments: SurvivedFault.allCases)
+    func survivesFault(_ fault: SurvivedFault) throws {
+        let world = try World()
+        defer { world.close() }
+        let sample = try world.sampleVideo()
+        try world.control.addFaults(fault.faults)
+
+        let started = Date()
+        let process = try world.start(["-j", "2"])
+        let (result, seen) = watch(process, folder: world.scratch.renders, completeSize: sample.count)
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.status == 0, "\(result)")
+        #expect(seen.incomplete.isEmpty, "a partial video appeared under its final name: \(seen.incomplete)")
+        if fault == .mediaTruncated { #expect(seen.sawPartial, "the download was never seen in progress") }
+
+        let counts = try world.control.counts()
+        fault.expectRetried(counts, stderr: result.stderr, elapsed: elapsed)
+        #expect(counts["upload"] == distinctLocalImages, "\(counts)")
+        for shot in shots {
+            try world.expectRendered(shot)
+            #expect(world.scratch.video(shot)?.count == sample.count)
+        }
+        world.expectNoLeftovers()
+    }
+
+    @Test("a render that fails on fal: exit 3, the other shot is kept, the failure is recorded; a re-run submits it again")
+    func remoteRenderFailure() throws {
+        let world = try World()
+        defer { world.close() }
+        let message = "Content policy violation: the stone glows too brightly"
+        try world.control.addFaults([["route": "submit", "kind": "renderFail", "message": message, "times": 1]])
+
+        let result = try world.run(["-j", "2"])
+        #expect(result.status == 3, "\(result)")
+        #expect(result.stderr.contains(message), "\(result)")
+        let states = shots.map { world.scratch.record($0)?["state"] as? String }
+        let failedIndex = try #require(states.firstIndex(of: "failed"), "\(states)")
+        let failed = shots[failedIndex]
+        let kept = shots[1 - failedIndex]
+        #expect((world.scratch.record(failed)?["error"] as? String)?.contains(message) == true)
+        #expect(world.scratch.video(failed) == nil)
+        try world.expectRendered(kept)
+        world.expectNoLeftovers()
+        #expect(try world.control.counts()["submit"] == 2)
+
+        try world.control.reset()
+        let again = try world.run(["-j", "2"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1, "\(counts)")
+        #expect(counts["upload"] == 0, "\(counts)")
+        try world.expectRendered(failed)
+        try world.expectRendered(kept, requestsForgotten: true)
+    }
+
+    @Test("a 422 rejection is sent once, exits 3 and points at the scene with error[E0501]")
+    func rejection422() throws {
+        let world = try World()
+        defer { world.close() }
+        let detail: [String: Any] = [
+            "detail": [["loc": ["body", "duration"], "msg": "Input should be '5' or '10'", "type": "literal_error"]]
+        ]
+        try world.control.addFaults([["route": "submit", "kind": "status", "status": 422, "body": detail, "times": 1]])
+
+        let result = try world.run(["--shot", "opening"])
+        #expect(result.status == 3, "\(result)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1, "a 422 was retried: \(counts)")
+        #expect(result.stderr.contains("error[E0501]"), "\(result)")
+        #expect(result.stderr.contains("Input should be '5' or '10'"), "\(result)")
+
+        // The shot's duration `5s` on its `shot opening` line.
+        let lines = try String(contentsOfFile: world.scratch.scene, encoding: .utf8).components(separatedBy: "\n")
+        let lineIndex = try #require(lines.firstIndex { $0.hasPrefix("shot opening ") })
+        let line = lines[lineIndex]
+        let column = line.distance(from: line.startIndex, to: try #require(line.range(of: "5s")).lowerBound) + 1
+        let location = "greenhouse.shot:\(lineIndex + 1):\(column)"
+        #expect(result.stderr.contains(location), "expected \(location) in:\n\(result.stderr)")
+        #expect(world.scratch.record("opening") == nil, "a rejected request was recorded as accepted")
+        #expect(world.scratch.video("opening") == nil)
+    }
+
+    @Test("killed right after a submit: the next run resumes the request without submitting again")
+    func resumeAfterKill() throws {
+        let world = try World(standInArguments: slow)
+        defer { world.close() }
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
+        process.send(SIGKILL)
+        let killed = process.wait(timeout: 10)
+        try #require(submitted, "no submitted record appeared: \(killed)")
+        #expect(killed.status == 128 + SIGKILL, "\(killed)")
+        let requestID = try #require(world.scratch.record("opening")?["request_id"] as? String)
+
+        let again = try world.run(["-j", "1", "--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        #expect((again.stdout + again.stderr).contains("resume request \(requestID)"), "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1, "submitted twice: \(counts)")
+        #expect(world.scratch.record("opening")?["request_id"] as? String == requestID)
+        try world.expectRendered("opening")
+        world.expectNoLeftovers()
+    }
+
+    @Test("Ctrl-C: exit 130, the requests keep running and are recorded; a re-run picks them up")
+    func interruptAndResume() throws {
+        let world = try World(standInArguments: slow)
+        defer { world.close() }
+        let process = try world.start(["-j", "2"])
+        let submitted = waitUntil(seconds: 10) {
+            shots.allSatisfy { world.scratch.record($0)?["state"] as? String == "submitted" }
+        }
+        process.send(SIGINT)
+        let interruptedAt = Date()
+        let result = process.wait(timeout: 10)
+        let exitDelay = Date().timeIntervalSince(interruptedAt)
+        try #require(submitted, "no submitted records appeared: \(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(exitDelay < 2, "took \(exitDelay) s to stop after Ctrl-C")
+        #expect(result.stderr.contains("2 accepted requests keep running"), "\(result)")
+        #expect(result.stderr.contains("Run the same command again"), "\(result)")
+        #expect(result.stderr.contains("shotc cancel"), "\(result)")
+        for shot in shots {
+            #expect(world.scratch.record(shot)?["state"] as? String == "submitted")
+            #expect(world.scratch.video(shot) == nil)
+        }
+        #expect(try world.control.counts()["submit"] == 2)
+
+        let again = try world.run(["-j", "2"])
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stderr.contains("resume request"), "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 2, "the re-run submitted again: \(counts)")
+        #expect(counts["cancel"] == 0, "\(counts)")
+        for shot in shots { try world.expectRendered(shot) }
+        world.expectNoLeftovers()
+    }
+
+    @Test("a missing or empty FAL_KEY: exit 2, a clear message, nothing sent")
+    func missingKey() throws {
+        let world = try World()
+        defer { world.close() }
+        var environments: [(String, [String: String])] = [
+            ("missing", ShotcProcess.environment(standIn: world.standIn, key: nil))
+        ]
+        for value in ["", "   "] {
+            environments.append(("'\(value)'", ShotcProcess.environment(standIn: world.standIn, key: value)))
+        }
+        for (label, environment) in environments {
+            let result = try world.scratch.run(["run", "greenhouse.shot"], environment: environment)
+            #expect(result.status == 2, "FAL_KEY \(label): \(result)")
+            #expect(result.stderr.contains("FAL_KEY is not set or empty"), "FAL_KEY \(label): \(result)")
+        }
+        let counts = try world.control.counts()
+        #expect(counts.total == 0, "\(counts)")
+        #expect(world.scratch.outputNames().isEmpty, "\(world.scratch.outputNames())")
+    }
+
+    @Test("the key never appears in output or files, even with --verbose")
+    func keyNeverAppears() throws {
+        let key = "sk-secret-XYZZY-123"
+        let world = try World(key: key)
+        defer { world.close() }
+        let result = try world.run(["-j", "2", "--verbose"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("POST \(world.standIn.baseURL)/fal-ai/"), "--verbose shows no HTTP: \(result)")
+        let counts = try world.control.counts()
+        #expect(counts["unauthorized"] == 0, "\(counts)")
+        #expect((counts.raw["authorizations"] as? [String])?.contains("Key \(key)") == true, "\(counts)")
+
+        #expect(!result.stdout.contains("XYZZY"), "the key is on stdout")
+        #expect(!result.stderr.contains("XYZZY"), "the key is on stderr")
+        let folder = world.scratch.folder
+        let files = FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []
+        #expect(files.contains { $0.hasSuffix("opening.run.json") })
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            #expect(data.range(of: Data("XYZZY".utf8)) == nil, "the key is written in \(file)")
+        }
+    }
+
+    @Test("--dry-run needs no key, sends nothing, and lists uploads, submits and the cost")
+    func dryRun() throws {
+        let world = try World()
+        defer { world.close() }
+        let result = try world.scratch.run(
+            ["run", "greenhouse.shot", "--dry-run"], environment: ShotcProcess.environment(standIn: world.standIn, key: nil))
+        #expect(result.status == 0, "\(result)")
+        #expect(try world.control.counts().total == 0)
+        #expect(world.scratch.outputNames().isEmpty)
+        let out = result.stdout
+        for image in ["mara-front.png", "mara-side.png", "mara-back.png", "greenhouse.png", "glowing stone.png", "stone-side.png"] {
+            #expect(out.contains(image), "\(image) not listed:\n\(out)")
+        }
+        #expect(!out.contains("ghibli.png"), "a remote URL is listed as an upload:\n\(out)")
+        #expect(out.contains("opening  submit (new)") && out.contains("orbit  submit (new)"), "\(out)")
+        #expect(out.contains("cost estimate"), "\(out)")
+        #expect(out.range(of: #"total\s+13 s\s+\$\d+\.\d{3}"#, options: .regularExpression) != nil, "\(out)")
+    }
+
+    @Test("--json: every stdout line is a JSON object with an event; submitted and done per shot")
+    func jsonEvents() throws {
+        let world = try World()
+        defer { world.close() }
+        let result = try world.run(["-j", "2", "--json"])
+        #expect(result.status == 0, "\(result)")
+        var events: [[String: Any]] = []
+        for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line)")
+            #expect(object?["event"] is String, "no event: \(line)")
+            if let object { events.append(object) }
+        }
+        for shot in shots {
+            let mine = events.filter { $0["shot"] as? String == shot }.compactMap { $0["event"] as? String }
+            #expect(mine.filter { $0 == "submitted" }.count == 1, "\(shot): \(mine)")
+            #expect(mine.filter { $0 == "done" }.count == 1, "\(shot): \(mine)")
+            if let submitted = mine.firstIndex(of: "submitted"), let done = mine.firstIndex(of: "done") {
+                #expect(submitted < done)
+            }
+        }
+        #expect(!result.stdout.contains("shots ready"), "the human summary is mixed into --json")
+    }
+
+    @Test("shotc cancel after Ctrl-C cancels the recorded request and marks it cancelled")
+    func cancelAfterInterrupt() throws {
+        let world = try World(standInArguments: slow)
+        defer { world.close() }
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
+        process.send(SIGINT)
+        let interrupted = process.wait(timeout: 10)
+        try #require(submitted, "\(interrupted)")
+        try #require(interrupted.status == 130, "\(interrupted)")
+
+        let cancelled = try world.scratch.run(["cancel", "renders"], environment: world.environment)
+        #expect(cancelled.status == 0, "\(cancelled)")
+        #expect(cancelled.stdout.contains("opening: cancelled request"), "\(cancelled)")
+        let counts = try world.control.counts()
+        #expect(counts["cancel"] == 1, "\(counts)")
+        #expect(world.scratch.record("opening")?["state"] as? String == "cancelled")
+
+        // Nothing is left to cancel.
+        let twice = try world.scratch.run(["cancel", "greenhouse.shot"], environment: world.environment)
+        #expect(twice.status == 0, "\(twice)")
+        #expect(twice.stdout.contains("nothing to cancel"), "\(twice)")
+        #expect(try world.control.counts()["cancel"] == 1)
+    }
+
+    @Test("shotc cancel of a request that finished meanwhile keeps it recorded; the next run fetches it unpaid")
+    func cancelAfterCompletion() throws {
+        let world = try World(standInArguments: ["--queue-ms", "50", "--progress-ms", "300"])
+        defer { world.close() }
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
+        process.send(SIGINT)
+        let interrupted = process.wait(timeout: 10)
+        try #require(submitted && interrupted.status == 130, "\(interrupted)")
+        usleep(600_000)  // the render finishes on the stand-in
+
+        let cancelled = try world.scratch.run(["cancel", "renders"], environment: world.environment)
+        #expect(cancelled.status == 0, "\(cancelled)")
+        #expect(cancelled.stdout.contains("had already finished"), "\(cancelled)")
+        #expect(world.scratch.record("opening")?["state"] as? String == "submitted")
+
+        let again = try world.run(["--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1 && counts["cancel"] == 1, "\(counts)")
+        try world.expectRendered("opening")
+    }
+
+    @Test("Ctrl-C during a submit waits for fal's answer and records the request, so nothing is paid twice")
+    func interruptDuringSubmit() throws {
+        let world = try World()
+        defer { world.close() }
+        try world.control.addFaults([["route": "submit", "kind": "delay", "ms": 1000, "times": 1]])
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let sending = waitUntil(seconds: 10) { (try? world.control.counts()["submit"]) == 1 }
+        process.send(SIGINT)
+        let result = process.wait(timeout: 10)
+        try #require(sending, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("1 accepted request keeps running"), "\(result)")
+        let record = try #require(world.scratch.record("opening"), "the accepted request was not recorded: \(result)")
+        #expect(record["state"] as? String == "submitted")
+
+        let again = try world.run(["-j", "1", "--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try world.control.counts()["submit"] == 1, "submitted twice")
+        try world.expectRendered("opening")
+    }
+
+    @Test("a second Ctrl-C quits at once, even while a submit is still under way")
+    func secondInterruptQuits() throws {
+        let world = try World()
+        defer { world.close() }
+        try world.control.addFaults([["route": "submit", "kind": "delay", "ms": 5000, "times": 1]])
+        let process = try world.start(["-j", "1", "--shot", "opening"])
+        let sending = waitUntil(seconds: 10) { (try? world.control.counts()["submit"]) == 1 }
+        process.send(SIGINT)
+        #expect(waitUntil(seconds: 1) { process.stderrSoFar.contains("press Ctrl-C again") })
+        #expect(process.isRunning, "the first Ctrl-C did not wait for the submit under way")
+        process.send(SIGINT)
+        let signalledAt = Date()
+        let result = process.wait(timeout: 10)
+        try #require(sending, "\(result)")
+        #expect(result.status == 130, "\(result)")
+        #expect(Date().timeIntervalSince(signalledAt) < 1, "a second Ctrl-C did not quit at once")
+    }
+
+    // MARK: Helpers
+
+    /// Every string in `json` that looks like a URL.
+    static func urls(in json: Any) -> [String] {
+        switch json {
+        case let text as String: return text.hasPrefix("http") ? [text] : []
+        case let list as [Any]: return list.flatMap { urls(in: $0) }
+        case let object as [String: Any]: return object.values.flatMap { urls(in: $0) }
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,302 @@
+// Test support for `shotc run` end to end: the built `shotc` run as a child process with a chosen
+// environment, a scratch copy of an example scene, and a tiny HTTP client for the stand-in's control
+// routes. Foundation only; nothing here reaches beyond 127.0.0.1.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What a finished `shotc` process left behind.
+struct ShotcResult: CustomStringConvertible {
+    /// The exit status (128 + signal when killed by one).
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// True when the timeout ran out and the process was killed.
+    var timedOut: Bool
+
+    var description: String {
+        "exit \(status)\(timedOut ? " (timed out, killed)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// One `shotc` child process. Output goes to files beside the scratch folder (never into the output
+/// folder), so a chatty child can never block on a full pipe.
+final class ShotcProcess: @unchecked Sendable {
+    private let process = Process()
+    private let stdoutPath: String
+    private let stderrPath: String
+
+    /// The built `shotc`: `$SHOTC_PATH` when set, else beside `fal-standin` (same build folder).
+    static func executableURL() throws -> URL {
+        if let override = ProcessInfo.processInfo.environment["SHOTC_PATH"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        let url = try StandInProcess.executableURL().deletingLastPathComponent().appendingPathComponent("shotc")
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw StandInProcess.StartError(description: "shotc not found at \(url.path); run `swift build` first")
+        }
+        return url
+    }
+
+    /// The parent's environment without any `FAL_*` variable, plus `extra`.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAL_") }
+        environment["NO_COLOR"] = "1"
+        for (name, value) in extra { environment[name] = value }
+        return environment
+    }
+
+    /// The environment pointing every fal URL at `standIn`, with `key` as FAL_KEY (nil: unset).
+    static func environment(standIn: StandInProcess, key: String? = "test-key") -> [String: String] {
+        var extra = [
+            "FAL_QUEUE_URL": standIn.baseURL, "FAL_REST_URL": standIn.baseURL, "FAL_CDN_URL": standIn.baseURL,
+        ]
+        if let key { extra["FAL_KEY"] = key }
+        return environment(extra)
+    }
+
+    /// Starts `shotc arguments...` in `directory` with exactly `environment`; output is logged under `logDirectory`.
+    init(_ arguments: [String], environment: [String: String], directory: String, logDirectory: String) throws {
+        let stamp = UUID().uuidString.prefix(8)
+        stdoutPath = "\(logDirectory)/shotc-\(stamp).stdout"
+        stderrPath = "\(logDirectory)/shotc-\(stamp).stderr"
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = try Self.executableURL()
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` to the process.
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// What it has written to stderr so far.
+    var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for the process to end, killing it (SIGKILL) once `timeout` seconds have passed.
+    func wait(timeout: TimeInterval = 30) -> ShotcResult {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(5_000)
+        }
+        process.waitUntilExit()
+        let status: Int32 =
+            process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return ShotcResult(
+            status: status,
+            stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "",
+            timedOut: timedOut)
+    }
+}
+
+/// A scratch copy of one example scene folder in a fresh temporary folder, removed by `remove()`.
+struct Scratch {
+    /// The temporary root: holds the logs and `scene/`.
+    let root: String
+    /// The copied example folder.
+    let folder: String
+    /// The scene file in it.
+    let scene: String
+    /// The default output folder, `scene/renders`.
+    var renders: String { folder + "/renders" }
+
+    /// Copies `examples/<example>` and names `<file>` in it as the scene.
+    init(example: String, file: String) throws {
+        let repository = Self.repositoryRoot()
+        root = NSTemporaryDirectory() + "shotc-run-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        folder = root + "/scene"
+        try FileManager.default.copyItem(atPath: repository + "/examples/" + example, toPath: folder)
+        // Nothing from an earlier local render may leak in.
+        try? FileManager.default.removeItem(atPath: folder + "/renders")
+        scene = folder + "/" + file
+    }
+
+    /// The package root (the folder with Package.swift above this file).
+    static func repositoryRoot() -> String {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                return directory.path
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    /// Starts `shotc` here with `arguments`.
+    func start(_ arguments: [String], environment: [String: String]) throws -> ShotcProcess {
+        try ShotcProcess(arguments, environment: environment, directory: folder, logDirectory: root)
+    }
+
+    /// Runs `shotc` here to its end (at most `timeout` seconds).
+    func run(_ arguments: [String], environment: [String: String], timeout: TimeInterval = 30) throws -> ShotcResult {
+        try start(arguments, environment: environment).wait(timeout: timeout)
+    }
+
+    /// The names in the output folder.
+    func outputNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: renders)) ?? []).sorted()
+    }
+
+    /// The record `renders/<shot>.run.json` as a JSON object, nil when absent or unreadable.
+    func record(_ shot: String) -> [String: Any]? {
+        guard let data = FileManager.default.contents(atPath: "\(renders)/\(shot).run.json") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// The bytes of `renders/<shot>.mp4`, nil when absent.
+    func video(_ shot: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: "\(renders)/\(shot).mp4").map(Array.init)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+// MARK: - The stand-in's control routes
+
+/// Talks to the stand-in over plain HTTP/1.1 (one connection per request, `Connection: close`).
+struct StandInControl {
+    let port: Int
+
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+        func object() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+                throw ControlError("not a JSON object: \(String(decoding: body, as: UTF8.self))")
+            }
+            return object
+        }
+    }
+
+    struct ControlError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    init(_ standIn: StandInProcess) { port = standIn.port }
+
+    /// Adds faults (`POST /_standin/faults`).
+    func addFaults(_ faults: [[String: Any]]) throws {
+        let body = try JSONSerialization.data(withJSONObject: faults)
+        let reply = try send("POST", "/_standin/faults", body: Array(body))
+        guard reply.status == 200 else {
+            throw ControlError("faults refused: \(String(decoding: reply.body, as: UTF8.self))")
+        }
+    }
+
+    /// `GET /_standin/counts`.
+    func counts() throws -> Counts { Counts(raw: try send("GET", "/_standin/counts").object()) }
+
+    /// `POST /_standin/reset`.
+    func reset() throws { _ = try send("POST", "/_standin/reset") }
+
+    /// The bytes at `url` (an absolute URL on the stand-in).
+    func fetch(_ url: String) throws -> Reply {
+        guard let components = URLComponents(string: url), components.port == port else {
+            throw ControlError("not a stand-in URL: \(url)")
+        }
+        return try send("GET", components.percentEncodedPath)
+    }
+
+    /// Sends one request and reads the whole reply (the connection is closed by the server).
+    func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> Reply {
+        #if os(Linux)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw ControlError("socket: \(errno)") }
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw ControlError("connect: \(errno)") }
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        if !body.isEmpty { head += "Content-Type: application/json\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        let request = Array(head.utf8) + body
+        var sent = 0
+        while sent < request.count {
+            let count = request[sent...].withUnsafeBytes { raw -> Int in
+                #if os(Linux)
+                    Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+                #else
+                    Darwin.send(descriptor, raw.baseAddress, raw.count, 0)
+                #endif
+            }
+            guard count > 0 else { throw ControlError("send failed") }
+            sent += count
+        }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            if count > 0 {
+                received += chunk[0..<count]
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                throw ControlError("timed out reading \(method) \(target)")
+            } else {
+                break
+            }
+        }
+        let separator = Array("\r\n\r\n".utf8)
+        guard let end = (0...(max(0, received.count - 4))).first(where: { received[$0..<min(received.count, $0 + 4)].elementsEqual(separator) })
+        else { throw ControlError("no response head for \(method) \(target)") }
+        var lines = String(decoding: received[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines.removeFirst().split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw ControlError("bad status line") }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Reply(status: status, headers: headers, body: Array(received[(end + 4)...]))
+    }
+}
+
+/// `GET /_standin/counts`, typed.
+struct Counts: CustomStringConvertible {
+    let raw: [String: Any]
+    subscript(_ route: String) -> Int { raw[route] as? Int ?? -1 }
+    /// Every route count, as one number: the total requests the stand-in saw (401s are counted on their route).
+    var total: Int {
+        ["submit", "status", "stream", "result", "cancel", "token", "upload", "initiate", "put", "file", "media"]
+            .map { self[$0] }.reduce(0, +)
+    }
+    var description: String {
+        ["submit", "status", "stream", "result", "cancel", "token", "upload", "file", "media", "unauthorized"]
+            .map { "\($0)=\(self[$0])" }.joined(separator: " ")
+    }
+}
