@@ -53,14 +53,14 @@ struct Build: ParsableCommand {
                 for shot in shots {
                     let body = try builder.body(for: shot, images: form)
                     try AtomicFile.write(
-                        Array((body.rendered(pretty: true) + "\n").utf8),
+                        body.bytes(pretty: true) + [0x0A],
                         to: Path.join(output, shot.name + ".json"))
                 }
                 Terminal.writeError("wrote \(shots.count) request\(shots.count == 1 ? "" : "s") to \(output)\n")
             } else if self.shot.count == 1, let only = shots.first {
-                Terminal.write(try builder.body(for: only, images: form).rendered(pretty: true) + "\n")
+                Terminal.write(bytes: try builder.body(for: only, images: form).bytes(pretty: true) + [0x0A])
             } else {
-                Terminal.write(try builder.buildArray(shots, images: form).rendered(pretty: true) + "\n")
+                Terminal.write(bytes: try builder.buildArray(shots, images: form).bytes(pretty: true) + [0x0A])
             }
         } catch let error as RequestBuildError {
             Terminal.writeError("error: \(error)\n")

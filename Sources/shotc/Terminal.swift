@@ -16,13 +16,16 @@ enum Terminal {
     }
 
     /// Writes `text` to standard output.
-    static func write(_ text: String) { write(text, to: STDOUT_FILENO) }
+    static func write(_ text: String) { write(Array(text.utf8), to: STDOUT_FILENO) }
+
+    /// Writes `bytes` to standard output.
+    static func write(bytes: [UInt8]) { write(bytes, to: STDOUT_FILENO) }
 
     /// Writes `text` to standard error.
-    static func writeError(_ text: String) { write(text, to: STDERR_FILENO) }
+    static func writeError(_ text: String) { write(Array(text.utf8), to: STDERR_FILENO) }
 
-    private static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        var bytes = bytes
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeMutableBytes { buffer in

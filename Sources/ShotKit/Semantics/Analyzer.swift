@@ -508,7 +508,8 @@ public struct Analyzer {
         let prompt = MentionScanner.substitute(prose.text, scan: scan) { name in
             referenceIndex[name].flatMap { tokens[$0] }
         }
-        let length = prompt.count
+        // Counting characters (grapheme clusters) is slow; few prompts come near the cap.
+        let length = prompt.utf8.count <= Self.maxPromptLength ? 0 : prompt.count
         if length > Self.maxPromptLength {
             diagnostics.report(
                 .promptTooLong,

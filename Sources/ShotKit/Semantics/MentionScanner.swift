@@ -1,8 +1,17 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Finds the mentions in prose (spec section 2, step 1).
 ///
 /// `@name` is a mention when the `@` is not preceded by a letter, digit, `_` or `@`
 /// (`mara@example.com` is plain text); the name is the longest match of the name rule; `@@`
 /// is a literal `@`.
+///
+/// Works on the prose's UTF-8 bytes: it jumps from `@` to `@` and decodes only the scalars
+/// next to one, so prose without mentions costs little more than a `memchr`.
 public enum MentionScanner {
     /// A mention found in prose.
     public struct Mention: Hashable, Sendable {
@@ -20,54 +29,69 @@ public enum MentionScanner {
         public var escapedAts: [Int]
     }
 
-    /// A letter, digit or `_`: what may stand before an `@` that is then not a mention.
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "-" && NameRule.isNameContinue(scalar)
-    }
+    private static let at = UInt8(ascii: "@")
 
     /// The mentions and `@@` escapes of `text`.
     public static func scan(_ text: String) -> Scan {
-        var mentions: [Mention] = []
-        var escapes: [Int] = []
-        let scalars = Array(text.unicodeScalars)
+        var text = text
+        return text.withUTF8 { scan($0) }
+    }
+
+    /// The mentions and `@@` escapes of the UTF-8 `bytes`.
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
+        var scan = Scan(mentions: [], escapedAts: [])
+        guard let base = bytes.baseAddress else { return scan }
+        let count = bytes.count
         var index = 0
-        var offset = 0
-        var previousIsWord = false
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard scalar == "@" else {
-                previousIsWord = isWordScalar(scalar)
-                offset += UTF8.width(scalar)
-                index += 1
+        while index < count {
+            guard let found = memchr(base + index, Int32(at), count - index) else { break }
+            let position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            if position + 1 < count, bytes[position + 1] == at {
+                scan.escapedAts.append(position)
+                index = position + 2
                 continue
             }
-            if index + 1 < scalars.count, scalars[index + 1] == "@" {
-                escapes.append(offset)
-                offset += 2
-                index += 2
-                previousIsWord = true
-                continue
+            index = position + 1
+            // After an escape the previous character is an `@`: not a mention.
+            if let last = scan.escapedAts.last, last + 2 == position { continue }
+            if precededByWord(bytes, position) { continue }
+            guard let (first, width) = decode(bytes, position + 1), NameRule.isNameStart(first)
+            else { continue }
+            var end = position + 1 + width
+            while end < count, let (scalar, width) = decode(bytes, end), NameRule.isNameContinue(scalar) {
+                end += width
             }
-            if !previousIsWord,
-                index + 1 < scalars.count, NameRule.isNameStart(scalars[index + 1])
-            {
-                var end = index + 1
-                while end < scalars.count, NameRule.isNameContinue(scalars[end]) { end += 1 }
-                while end > index + 2, scalars[end - 1] == "-" { end -= 1 }
-                var name = String.UnicodeScalarView()
-                name.append(contentsOf: scalars[(index + 1)..<end])
-                let width = scalars[index..<end].reduce(0) { $0 + UTF8.width($1) }
-                mentions.append(Mention(name: String(name), range: offset..<(offset + width)))
-                offset += width
-                index = end
-                previousIsWord = true
-                continue
-            }
-            offset += 1
-            index += 1
-            previousIsWord = true
+            while bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end]), as: UTF8.self)
+            scan.mentions.append(Mention(name: name, range: position..<end))
+            index = end
         }
-        return Scan(mentions: mentions, escapedAts: escapes)
+        return scan
+    }
+
+    /// Whether the character before `position` is a letter, digit, `_` or `@`.
+    private static func precededByWord(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> Bool {
+        guard position > 0 else { return false }
+        var start = position - 1
+        while start > 0, position - start < 4, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        guard let (scalar, _) = decode(bytes, start) else { return false }
+        return scalar == "@" || (scalar != "-" && NameRule.isNameContinue(scalar))
+    }
+
+    /// The scalar starting at `index` and its width in bytes; nil at the end or on invalid UTF-8.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> (Unicode.Scalar, Int)? {
+        guard index < bytes.count else { return nil }
+        let lead = bytes[index]
+        if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0
+        guard width > 0, index + width <= bytes.count else { return nil }
+        var value = UInt32(lead) & (0xFF >> (width + 1))
+        for offset in 1..<width {
+            let byte = bytes[index + offset]
+            guard byte & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        return Unicode.Scalar(value).map { ($0, width) }
     }
 
     /// `text` with each mention replaced by `token(name)` (kept as written when it gives nil)
@@ -76,33 +100,34 @@ public enum MentionScanner {
         _ text: String, scan: Scan, token: (String) -> String?
     ) -> String {
         if scan.mentions.isEmpty, scan.escapedAts.isEmpty { return text }
-        let bytes = Array(text.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        var position = 0
-        var mentions = scan.mentions[...]
-        var escapes = scan.escapedAts[...]
-        while position < bytes.count {
-            let nextMention = mentions.first?.range.lowerBound ?? Int.max
-            let nextEscape = escapes.first ?? Int.max
-            let next = min(nextMention, nextEscape, bytes.count)
-            out.append(contentsOf: bytes[position..<next])
-            position = next
-            if next == bytes.count { break }
-            if nextEscape < nextMention {
-                out.append(UInt8(ascii: "@"))
-                position += 2
-                escapes.removeFirst()
-            } else if let mention = mentions.first {
-                if let replacement = token(mention.name) {
-                    out.append(contentsOf: replacement.utf8)
-                } else {
-                    out.append(contentsOf: bytes[mention.range])
+        var text = text
+        return text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            var position = 0
+            var mentions = scan.mentions[...]
+            var escapes = scan.escapedAts[...]
+            while position < bytes.count {
+                let nextMention = mentions.first?.range.lowerBound ?? Int.max
+                let nextEscape = escapes.first ?? Int.max
+                let next = min(nextMention, nextEscape, bytes.count)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<next]))
+                position = next
+                if next == bytes.count { break }
+                if nextEscape < nextMention {
+                    out.append(at)
+                    position += 2
+                    escapes.removeFirst()
+                } else if let mention = mentions.popFirst() {
+                    if let replacement = token(mention.name) {
+                        out.append(contentsOf: replacement.utf8)
+                    } else {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mention.range]))
+                    }
+                    position = mention.range.upperBound
                 }
-                position = mention.range.upperBound
-                mentions.removeFirst()
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
