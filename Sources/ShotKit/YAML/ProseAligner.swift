@@ -46,14 +46,19 @@ enum ProseAligner {
         while i < value.count {
             let byte = value[i]
             if j < end, source[j] == byte {
+                // The common case: a stretch of bytes copied as they are.
+                var length = 1
+                while i + length < value.count, j + length < end, value[i + length] == source[j + length] {
+                    length += 1
+                }
                 if run.length > 0, run.textOffset + run.length == i, run.sourceOffset + run.length == j {
-                    run.length += 1
+                    run.length += length
                 } else {
                     if run.length > 0 { pieces.append(run) }
-                    run = ProseSyntax.Piece(textOffset: i, sourceOffset: j, length: 1)
+                    run = ProseSyntax.Piece(textOffset: i, sourceOffset: j, length: length)
                 }
-                i += 1
-                j += 1
+                i += length
+                j += length
                 continue
             }
             if isBlank(byte) {

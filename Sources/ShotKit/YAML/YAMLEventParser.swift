@@ -264,12 +264,17 @@ struct MarkConverter {
     init(input: UnsafeBufferPointer<UInt8>, base: Int) {
         self.input = input
         self.base = base
-        var ascii = true
-        for byte in input where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        self.isASCII = ascii
+        self.isASCII = Self.isASCII(input)
+    }
+
+    /// Whether no byte has its high bit set; reads eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        let words = bytes.count / 8
+        var mask: UInt64 = 0
+        for index in 0..<words { mask |= base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }
+        for index in (words * 8)..<bytes.count { mask |= UInt64(bytes[index]) }
+        return mask & 0x8080_8080_8080_8080 == 0
     }
 
     /// How many bytes a UTF-8 sequence starting with `byte` has (1 for stray bytes).

@@ -20,94 +20,162 @@ public struct YAMLScalar: Sendable {
     /// Whether the scalar is YAML's null: a plain empty value, `~` or `null` (any of
     /// `null`, `Null`, `NULL`), with no tag other than `!!null`.
     public var isNull: Bool {
+        YAMLDocument.isNull(value: value, style: style, tag: tag)
+    }
+}
+
+/// A node of a ``YAMLDocument``.
+public struct YAMLNodeID: Hashable, Sendable {
+    /// The node's index in its document.
+    public let index: Int32
+}
+
+/// One entry of a mapping: the ids of its key and its value as written (an alias is
+/// resolved by the document's accessors).
+public struct YAMLPair: Hashable, Sendable {
+    /// The key.
+    public var key: YAMLNodeID
+    /// The value.
+    public var value: YAMLNodeID
+}
+
+/// A YAML document with spans, stored flat: a record per node, the children of sequences
+/// and mappings in one array, scalar values in another. An alias is a node that refers to
+/// the anchored node; the accessors follow it, so an alias behaves as the node it names
+/// (and costs nothing to expand), while ``writtenSpan(of:)`` still gives the `*name` itself.
+public struct YAMLDocument: Sendable {
+    /// What a node is, after following aliases.
+    public enum Kind: UInt8, Sendable {
+        /// A scalar.
+        case scalar
+        /// A sequence: `[a, b]` or block `- a`.
+        case sequence
+        /// A mapping: `{a: b}` or block `a: b`, pairs in file order, duplicate keys removed.
+        case mapping
+        /// `*name`; only ``writtenKind(of:)`` reports it.
+        case alias
+    }
+
+    struct Record {
+        var kind: Kind
+        var style: YAMLScalarStyle
+        var start: Int
+        var end: Int
+        /// A scalar's index in `values`; a collection's first index in `children`; an
+        /// alias's target node.
+        var first: Int32
+        /// The number of entries of a collection in `children` (two per pair).
+        var count: Int32
+    }
+
+    /// The file the spans point into.
+    public let file: FileID
+    var records: [Record] = []
+    var values: [String] = []
+    var children: [Int32] = []
+    /// Tags by node index; almost every scalar has none.
+    var tags: [Int32: String] = [:]
+    /// The root node; nil for an empty stream.
+    public internal(set) var root: YAMLNodeID? = nil
+
+    init(file: FileID) {
+        self.file = file
+    }
+
+    /// The node an alias names, or `id` itself.
+    public func resolved(_ id: YAMLNodeID) -> YAMLNodeID {
+        let record = records[Int(id.index)]
+        return record.kind == .alias ? YAMLNodeID(index: record.first) : id
+    }
+
+    /// The kind of the node, an alias followed.
+    public func kind(of id: YAMLNodeID) -> Kind {
+        records[Int(resolved(id).index)].kind
+    }
+
+    /// The kind of the node as written (``Kind/alias`` for `*name`).
+    public func writtenKind(of id: YAMLNodeID) -> Kind {
+        records[Int(id.index)].kind
+    }
+
+    /// Where the node is written: the `*name` of an alias, otherwise the node's span.
+    public func writtenSpan(of id: YAMLNodeID) -> SourceSpan {
+        let record = records[Int(id.index)]
+        return SourceSpan(file: file, start: record.start, end: record.end)
+    }
+
+    /// The span of the node, an alias followed (where the anchored node is written).
+    public func span(of id: YAMLNodeID) -> SourceSpan {
+        writtenSpan(of: resolved(id))
+    }
+
+    /// The scalar, an alias followed; nil for a sequence or mapping.
+    public func scalar(_ id: YAMLNodeID) -> YAMLScalar? {
+        let target = resolved(id)
+        let record = records[Int(target.index)]
+        guard record.kind == .scalar else { return nil }
+        return YAMLScalar(
+            value: values[Int(record.first)], style: record.style, tag: tags.isEmpty ? nil : tags[target.index],
+            span: SourceSpan(file: file, start: record.start, end: record.end))
+    }
+
+    /// Whether the node is a null scalar.
+    public func isNull(_ id: YAMLNodeID) -> Bool {
+        let target = resolved(id)
+        let record = records[Int(target.index)]
+        guard record.kind == .scalar, record.style == .plain else { return false }
+        return Self.isNull(
+            value: values[Int(record.first)], style: record.style,
+            tag: tags.isEmpty ? nil : tags[target.index])
+    }
+
+    /// The items of a sequence, an alias followed; empty for other nodes.
+    public func items(of id: YAMLNodeID) -> [YAMLNodeID] {
+        let record = records[Int(resolved(id).index)]
+        guard record.kind == .sequence else { return [] }
+        let first = Int(record.first)
+        return children[first..<first + Int(record.count)].map { YAMLNodeID(index: $0) }
+    }
+
+    /// The number of pairs of a mapping, an alias followed; 0 for other nodes.
+    public func pairCount(of id: YAMLNodeID) -> Int {
+        let record = records[Int(resolved(id).index)]
+        return record.kind == .mapping ? Int(record.count) / 2 : 0
+    }
+
+    /// The pair at `index` of the mapping `id` (an alias followed), in file order.
+    public func pair(_ index: Int, of id: YAMLNodeID) -> YAMLPair {
+        let record = records[Int(resolved(id).index)]
+        let first = Int(record.first) + 2 * index
+        return YAMLPair(key: YAMLNodeID(index: children[first]), value: YAMLNodeID(index: children[first + 1]))
+    }
+
+    /// The pairs of a mapping, an alias followed; empty for other nodes.
+    public func pairs(of id: YAMLNodeID) -> [YAMLPair] {
+        (0..<pairCount(of: id)).map { pair($0, of: id) }
+    }
+
+    /// From the key as written to the value as written.
+    public func span(of pair: YAMLPair) -> SourceSpan {
+        writtenSpan(of: pair.key).union(writtenSpan(of: pair.value))
+    }
+
+    /// The node's kind with an article, for messages: `a list`, `a mapping`, `a scalar`,
+    /// `nothing` for null.
+    public func kindDescription(of id: YAMLNodeID) -> String {
+        switch kind(of: id) {
+        case .scalar, .alias: isNull(id) ? "nothing" : "a scalar"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        }
+    }
+
+    static func isNull(value: String, style: YAMLScalarStyle, tag: String?) -> Bool {
         guard style == .plain else { return false }
         if let tag, tag != "tag:yaml.org,2002:null" { return false }
         switch value {
         case "", "~", "null", "Null", "NULL": return true
         default: return false
-        }
-    }
-}
-
-/// A sequence: `[a, b]` or block `- a`.
-public struct YAMLSequence: Sendable {
-    /// The items in order.
-    public var items: [YAMLNode]
-    /// The whole sequence.
-    public var span: SourceSpan
-
-    /// A sequence of `items`.
-    public init(items: [YAMLNode], span: SourceSpan) {
-        self.items = items
-        self.span = span
-    }
-}
-
-/// One entry of a mapping.
-public struct YAMLPair: Sendable {
-    /// The key.
-    public var key: YAMLNode
-    /// The value (an alias already expanded).
-    public var value: YAMLNode
-    /// Where the value is written in this mapping: the `*name` of an alias, otherwise the
-    /// value's own span.
-    public var valueSpan: SourceSpan
-
-    /// The pair `key: value`.
-    public init(key: YAMLNode, value: YAMLNode, valueSpan: SourceSpan) {
-        self.key = key
-        self.value = value
-        self.valueSpan = valueSpan
-    }
-
-    /// From the key to the end of the value as written here.
-    public var span: SourceSpan { key.span.union(valueSpan) }
-}
-
-/// A mapping: `{a: b}` or block `a: b`; its pairs in file order, duplicate keys removed.
-public struct YAMLMapping: Sendable {
-    /// The pairs in file order.
-    public var pairs: [YAMLPair]
-    /// The whole mapping.
-    public var span: SourceSpan
-
-    /// A mapping of `pairs`.
-    public init(pairs: [YAMLPair], span: SourceSpan) {
-        self.pairs = pairs
-        self.span = span
-    }
-}
-
-/// A YAML node with its span; aliases are expanded to the node they name.
-public enum YAMLNode: Sendable {
-    /// A scalar.
-    case scalar(YAMLScalar)
-    /// A sequence.
-    case sequence(YAMLSequence)
-    /// A mapping.
-    case mapping(YAMLMapping)
-
-    /// Where the node was written.
-    public var span: SourceSpan {
-        switch self {
-        case .scalar(let scalar): scalar.span
-        case .sequence(let sequence): sequence.span
-        case .mapping(let mapping): mapping.span
-        }
-    }
-
-    /// Whether the node is a null scalar.
-    public var isNull: Bool {
-        if case .scalar(let scalar) = self { return scalar.isNull }
-        return false
-    }
-
-    /// The node's kind with an article, for messages: `a list`, `a mapping`, `a scalar`.
-    public var kindDescription: String {
-        switch self {
-        case .scalar(let scalar): scalar.isNull ? "nothing" : "a scalar"
-        case .sequence: "a list"
-        case .mapping: "a mapping"
         }
     }
 }
