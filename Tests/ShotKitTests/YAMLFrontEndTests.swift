@@ -303,6 +303,21 @@ private let specExample = """
         #expect(parsed.file.text(of: note.span) == "café ✓")
     }
 
+    @Test func eventSpansCoverExactlyTheScalarsBytes() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a: é✓\r\nb: [ü, \"ß x\"]\r\nc: { k: 😀 }\r\n# libyaml ends lines at U+2028\u{2028}\nd: ✓x\n".utf8)
+        var map = SourceMap()
+        let id = map.add(path: "t.yaml", bytes: bytes)
+        let file = map[id]
+        let parser = YAMLEventParser(file)
+        var texts: [String] = []
+        while true {
+            let event = try parser.next()
+            if case .streamEnd = event.kind { break }
+            if case .scalar = event.kind { texts.append(file.text(of: event.span)) }
+        }
+        #expect(texts == ["a", "é✓", "b", "ü", "\"ß x\"", "c", "k", "😀", "d", "✓x"])
+    }
+
     @Test func syntaxErrorAfterMultibyteTextHasTheRightColumn() {
         let parsed = parse("images:\n  é✓: ✓✓.png: x\n")
         #expect(
@@ -413,6 +428,15 @@ private let specExample = """
         // a list is dropped.
         #expect(parsed.scene.declarations.map(\.name.value) == ["stone", "rock", "ruin"])
         #expect(parsed.scene.shots.map(\.name.value) == ["b"])
+    }
+
+    @Test func wrongKindThroughAnAliasPointsAtTheAlias() {
+        let parsed = parse("images:\n  ruin: &m {a: b}\n  rock: *m\n")
+        #expect(
+            parsed.diagnostics == """
+                2:9 E0022 expected an image for 'ruin', found a mapping
+                3:9 E0022 expected an image for 'rock', found a mapping
+                """)
     }
 
     @Test func topLevelThatIsNotAMappingIsWrongKind() {

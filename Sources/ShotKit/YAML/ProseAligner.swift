@@ -40,6 +40,8 @@ enum ProseAligner {
         _ value: UnsafeBufferPointer<UInt8>, with source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int
     ) -> [ProseSyntax.Piece] {
         var pieces: [ProseSyntax.Piece] = []
+        // A piece per source line is typical; a prompt has a few lines.
+        pieces.reserveCapacity(4)
         var run = ProseSyntax.Piece(textOffset: 0, sourceOffset: 0, length: 0)
         var i = 0
         var j = max(0, start)
