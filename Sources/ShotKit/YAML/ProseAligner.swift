@@ -49,10 +49,7 @@ enum ProseAligner {
             let byte = value[i]
             if j < end, source[j] == byte {
                 // The common case: a stretch of bytes copied as they are.
-                var length = 1
-                while i + length < value.count, j + length < end, value[i + length] == source[j + length] {
-                    length += 1
-                }
+                let length = commonPrefixLength(value, from: i, source, from: j, to: end)
                 if run.length > 0, run.textOffset + run.length == i, run.sourceOffset + run.length == j {
                     run.length += length
                 } else {
@@ -89,6 +86,27 @@ enum ProseAligner {
         }
         if run.length > 0 { pieces.append(run) }
         return pieces
+    }
+
+    /// How many bytes of `value` from `i` equal those of `source` from `j` (before `end`);
+    /// compares eight bytes at a time.
+    @inline(__always)
+    static func commonPrefixLength(
+        _ value: UnsafeBufferPointer<UInt8>, from i: Int, _ source: UnsafeBufferPointer<UInt8>, from j: Int, to end: Int
+    ) -> Int {
+        let limit = min(value.count - i, end - j)
+        guard limit > 0, let valueBase = UnsafeRawPointer(value.baseAddress),
+            let sourceBase = UnsafeRawPointer(source.baseAddress)
+        else { return 0 }
+        var length = 0
+        while length + 8 <= limit {
+            let a = valueBase.loadUnaligned(fromByteOffset: i + length, as: UInt64.self)
+            let b = sourceBase.loadUnaligned(fromByteOffset: j + length, as: UInt64.self)
+            if a != b { break }
+            length += 8
+        }
+        while length < limit, value[i + length] == source[j + length] { length += 1 }
+        return length
     }
 
     /// Where the scalar's content starts: after its anchor and tag, after the opening quote,

@@ -201,23 +201,38 @@ private struct Composer {
                 }
             }
         } else {
-            // Large ones (a scene's shots) use a dictionary.
-            var seen = [String: Int32](minimumCapacity: pairCount)
+            // Large ones (a scene's shots) use an open-addressing table of key ids, hashed
+            // with FNV-1a: much cheaper than a dictionary of strings.
+            var capacity = 64
+            while capacity < 2 * pairCount { capacity *= 2 }
+            var table = [Int32](repeating: -1, count: capacity)
             for index in 0..<pairCount {
                 let id = pending[base + 2 * index]
-                guard let key = keyValue(id) else { continue }
-                if let first = seen[key] {
-                    report(duplicate: key, at: id, first: first, into: &diagnostics)
-                    duplicates.append(index)
-                } else {
-                    seen[key] = id
+                guard var key = keyValue(id) else { continue }
+                var slot = key.withUTF8 { Self.hash($0) } & (capacity - 1)
+                while table[slot] >= 0 {
+                    let other = table[slot]
+                    if keyValue(other) == key {
+                        report(duplicate: key, at: id, first: other, into: &diagnostics)
+                        duplicates.append(index)
+                        break
+                    }
+                    slot = (slot + 1) & (capacity - 1)
                 }
+                if table[slot] < 0 { table[slot] = id }
             }
         }
         // Drop the duplicates' keys and values, last first so that the indexes stay right.
         for index in duplicates.reversed() {
             pending.removeSubrange((base + 2 * index)..<(base + 2 * index + 2))
         }
+    }
+
+    /// FNV-1a over the bytes.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
     private func report(duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag) {
