@@ -195,6 +195,20 @@ private let specExample = """
         #expect(parsed.location(of: "@ruin", inProseOf: 3) == "9:13")
     }
 
+    @Test func escapesInADoubleQuotedPromptKeepMentionsAligned() {
+        // Escapes in a row, a doubled backslash, a line continuation followed by an empty
+        // line, a leading escaped tab, CRLF line ends.
+        let text =
+            "shots:\r\n  a: \"\\tcaf\\u00e9\\\\\\tx\r\n    \\U00002713\\t\\\" @ruin y\\\r\n\r\n    z\\N @mara\"\r\n"
+        let parsed = parse(text)
+        #expect(parsed.diagnostics == "")
+        #expect(parsed.scene.shots.first?.prose.text == "café\\\tx ✓\t\" @ruin y\nz\u{85} @mara")
+        #expect(parsed.source(of: "@ruin") == "@ruin")
+        #expect(parsed.location(of: "@ruin") == "3:20")
+        #expect(parsed.source(of: "@mara") == "@mara")
+        #expect(parsed.location(of: "@mara") == "5:9")
+    }
+
     @Test func anchoredPromptAndTaggedScalarSkipTheirProperties() {
         let parsed = parse(
             """
