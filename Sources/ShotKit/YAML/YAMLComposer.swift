@@ -106,7 +106,10 @@ private struct Composer {
                     }
                 }
                 let id = append(.scalar, style, span, first: appendValue(value), count: 0)
-                if let tag { document.tags[id] = tag }
+                if let tag {
+                    document.records[Int(id)].tag = Int32(document.tags.count)
+                    document.tags.append(tag)
+                }
                 if let anchor { anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1) }
                 add(id, count: 1, height: 1)
             case .sequenceStart(let anchor), .mappingStart(let anchor):
@@ -139,7 +142,8 @@ private struct Composer {
         _ kind: YAMLDocument.Kind, _ style: YAMLScalarStyle, _ span: SourceSpan, first: Int32, count: Int32
     ) -> Int32 {
         document.records.append(
-            YAMLDocument.Record(kind: kind, style: style, start: span.start, end: span.end, first: first, count: count))
+            YAMLDocument.Record(
+                kind: kind, style: style, start: span.start, end: span.end, first: first, count: count, tag: -1))
         return Int32(document.records.count - 1)
     }
 
@@ -177,8 +181,9 @@ private struct Composer {
         return true
     }
 
-    /// The value of a scalar key (an alias followed), nil for other keys.
-    private func keyValue(_ id: Int32) -> String? {
+    /// The value of a scalar key (an alias followed), nil for other keys. Static, so that
+    /// calling it from a mutating method never copies the composer.
+    private static func keyValue(_ id: Int32, in document: borrowing YAMLDocument) -> String? {
         var record = document.records[Int(id)]
         if record.kind == .alias { record = document.records[Int(record.first)] }
         return record.kind == .scalar ? document.values[Int(record.first)] : nil
@@ -192,8 +197,8 @@ private struct Composer {
         if pairCount <= 16 {
             // Small mappings compare keys directly.
             for index in 0..<pairCount {
-                guard let key = keyValue(pending[base + 2 * index]) else { continue }
-                for earlier in 0..<index where keyValue(pending[base + 2 * earlier]) == key {
+                guard let key = Self.keyValue(pending[base + 2 * index], in: document) else { continue }
+                for earlier in 0..<index where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
                     // `earlier` is the first occurrence: the scan starts at the front.
                     report(duplicate: key, at: pending[base + 2 * index], first: pending[base + 2 * earlier], into: &diagnostics)
                     duplicates.append(index)
@@ -208,11 +213,11 @@ private struct Composer {
             var table = [Int32](repeating: -1, count: capacity)
             for index in 0..<pairCount {
                 let id = pending[base + 2 * index]
-                guard var key = keyValue(id) else { continue }
+                guard var key = Self.keyValue(id, in: document) else { continue }
                 var slot = key.withUTF8 { Self.hash($0) } & (capacity - 1)
                 while table[slot] >= 0 {
                     let other = table[slot]
-                    if keyValue(other) == key {
+                    if Self.keyValue(other, in: document) == key {
                         report(duplicate: key, at: id, first: other, into: &diagnostics)
                         duplicates.append(index)
                         break

@@ -66,6 +66,8 @@ public struct YAMLDocument: Sendable {
         var first: Int32
         /// The number of entries of a collection in `children` (two per pair).
         var count: Int32
+        /// A scalar's index in `tags`, or -1.
+        var tag: Int32
     }
 
     /// The file the spans point into.
@@ -73,8 +75,8 @@ public struct YAMLDocument: Sendable {
     var records: [Record] = []
     var values: [String] = []
     var children: [Int32] = []
-    /// Tags by node index; almost every scalar has none.
-    var tags: [Int32: String] = [:]
+    /// The explicit tags of scalars; almost every scalar has none.
+    var tags: [String] = []
     /// The root node; nil for an empty stream.
     public internal(set) var root: YAMLNodeID? = nil
 
@@ -115,7 +117,7 @@ public struct YAMLDocument: Sendable {
         let record = records[Int(target.index)]
         guard record.kind == .scalar else { return nil }
         return YAMLScalar(
-            value: values[Int(record.first)], style: record.style, tag: tags.isEmpty ? nil : tags[target.index],
+            value: values[Int(record.first)], style: record.style, tag: record.tag < 0 ? nil : tags[Int(record.tag)],
             span: SourceSpan(file: file, start: record.start, end: record.end))
     }
 
@@ -126,7 +128,7 @@ public struct YAMLDocument: Sendable {
         guard record.kind == .scalar, record.style == .plain else { return false }
         return Self.isNull(
             value: values[Int(record.first)], style: record.style,
-            tag: tags.isEmpty ? nil : tags[target.index])
+            tag: record.tag < 0 ? nil : tags[Int(record.tag)])
     }
 
     /// The items of a sequence, an alias followed; empty for other nodes.

@@ -80,11 +80,11 @@ private struct SceneBuilder {
         switch document.kind(of: pair.value) {
         case .scalar, .alias:
             guard let scalar = document.scalar(pair.value), !scalar.isNull else { return }
-            items.append(.importFile(ImportSyntax(path: located(scalar), span: document.span(of: pair))))
+            items.append(.importFile(ImportSyntax(path: Self.located(scalar), span: document.span(of: pair))))
         case .sequence:
             for item in document.items(of: pair.value) {
                 guard let scalar = scalarValue(item, expected: "a path", in: "import") else { continue }
-                items.append(.importFile(ImportSyntax(path: located(scalar), span: scalar.span)))
+                items.append(.importFile(ImportSyntax(path: Self.located(scalar), span: scalar.span)))
             }
         case .mapping:
             wrongKind(pair.value, expected: "a path or a list of paths", for: "import")
@@ -96,7 +96,7 @@ private struct SceneBuilder {
         let span = document.span(of: pair)
         guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span) else { return }
         items.append(
-            .setting(SettingSyntax(key: Located(setting, at: key.span), value: located(value), span: span)))
+            .setting(SettingSyntax(key: Located(setting, at: key.span), value: Self.located(value), span: span)))
     }
 
     /// `characters:` or `props:`: names to mappings of `front`, `refs` and `note`.
@@ -119,10 +119,10 @@ private struct SceneBuilder {
                             continue
                         }
                         fields.append(
-                            FieldSyntax(key: located(key), values: [located(value)], span: document.span(of: field)))
+                            FieldSyntax(key: Self.located(key), values: [Self.located(value)], span: document.span(of: field)))
                     case "refs":
                         guard let values = refs(field.value) else { continue }
-                        fields.append(FieldSyntax(key: located(key), values: values, span: document.span(of: field)))
+                        fields.append(FieldSyntax(key: Self.located(key), values: values, span: document.span(of: field)))
                     default:
                         unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
                     }
@@ -135,7 +135,7 @@ private struct SceneBuilder {
             items.append(
                 .declaration(
                     DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: located(name), fields: fields,
+                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name), fields: fields,
                         span: document.span(of: entry))))
         }
     }
@@ -145,11 +145,11 @@ private struct SceneBuilder {
         switch document.kind(of: node) {
         case .scalar, .alias:
             guard let scalar = document.scalar(node), !scalar.isNull else { return [] }
-            return [located(scalar)]
+            return [Self.located(scalar)]
         case .sequence:
             var values: [Located<String>] = []
             for item in document.items(of: node) {
-                if let scalar = scalarValue(item, expected: "an image", in: "refs") { values.append(located(scalar)) }
+                if let scalar = scalarValue(item, expected: "an image", in: "refs") { values.append(Self.located(scalar)) }
             }
             return values
         case .mapping:
@@ -171,8 +171,8 @@ private struct SceneBuilder {
             items.append(
                 .declaration(
                     DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: located(name),
-                        image: image.map(located), span: span)))
+                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                        image: image.map(Self.located), span: span)))
         }
     }
 
@@ -202,11 +202,11 @@ private struct SceneBuilder {
                     case "duration":
                         duration = scalarValue(
                             field.value, expected: "a duration", in: key.value, at: document.span(of: field)
-                        ).map(located)
+                        ).map(Self.located)
                     case "aspect":
                         aspect = scalarValue(
                             field.value, expected: "an aspect ratio", in: key.value, at: document.span(of: field)
-                        ).map(located)
+                        ).map(Self.located)
                     case "prompt":
                         if let scalar = document.scalar(field.value) {
                             prose =
@@ -228,7 +228,7 @@ private struct SceneBuilder {
             items.append(
                 .shot(
                     ShotSyntax(
-                        name: located(name), duration: duration, aspect: aspect, prose: prose,
+                        name: Self.located(name), duration: duration, aspect: aspect, prose: prose,
                         span: document.span(of: entry))))
         }
     }
@@ -288,7 +288,8 @@ private struct SceneBuilder {
         diagnostics.report(.unknownKey, message, at: key.span, help: [help])
     }
 
-    private func located(_ scalar: YAMLScalar) -> Located<String> {
+    /// A static function, so that `.map(Self.located)` does not capture (copy) the builder.
+    private static func located(_ scalar: YAMLScalar) -> Located<String> {
         Located(scalar.value, at: scalar.span)
     }
 
