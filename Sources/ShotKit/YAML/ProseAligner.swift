@@ -34,25 +34,25 @@ enum ProseAligner {
                     valueBytes, with: source, from: contentStart(of: scalar, in: source),
                     to: min(scalar.span.end, source.count), escapes: scalar.style == .doubleQuoted)
             }
-            if low > 0 || high < valueBytes.count { pieces = clip(pieces, to: low..<high) }
+            if low > 0 || high < valueBytes.count { clip(&pieces, to: low..<high) }
             return ProseSyntax(text: text, pieces: pieces, span: scalar.span)
         }
     }
 
-    /// `pieces` cut to the text range `range`, their text offsets made relative to its start.
-    static func clip(_ pieces: [ProseSyntax.Piece], to range: Range<Int>) -> [ProseSyntax.Piece] {
-        var clipped: [ProseSyntax.Piece] = []
-        clipped.reserveCapacity(pieces.count)
-        for piece in pieces {
+    /// Cuts `pieces` to the text range `range`, their text offsets made relative to its start.
+    static func clip(_ pieces: inout [ProseSyntax.Piece], to range: Range<Int>) {
+        var kept = 0
+        for index in pieces.indices {
+            let piece = pieces[index]
             let start = max(piece.textOffset, range.lowerBound)
             let end = min(piece.textOffset + piece.length, range.upperBound)
             guard start < end else { continue }
-            clipped.append(
-                ProseSyntax.Piece(
-                    textOffset: start - range.lowerBound, sourceOffset: piece.sourceOffset + start - piece.textOffset,
-                    length: end - start))
+            pieces[kept] = ProseSyntax.Piece(
+                textOffset: start - range.lowerBound, sourceOffset: piece.sourceOffset + start - piece.textOffset,
+                length: end - start)
+            kept += 1
         }
-        return clipped
+        pieces.removeLast(pieces.count - kept)
     }
 
     /// The runs of `value` found in `source[start..<end]`; `escapes` when the source is a
