@@ -572,6 +572,58 @@ private let specExample = """
 
     // MARK: Robustness
 
+    @Test func mentionsMapToTheirBytesInEveryScalarStyle() {
+        var generator = SplitMix64(seed: 42)
+        func pick(_ words: [String]) -> String { words[Int(generator.next() % UInt64(words.count))] }
+        let words = ["Take", "@ruin", "as", "the", "@mara,", "frame.", "café", "✓", "(@stone)", "x:y", "a-b", "@ghibli."]
+        let escapes = ["\\t", "\\n", "\\\\", "\\\"", "\\x41", "\\u00e9", "\\U0001F600", "\\N", "\\_", "\\L", "\\ ", "\\0"]
+        var mentions = 0
+        for round in 0..<300 {
+            var lines: [String] = []
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                var line: [String] = []
+                for _ in 0..<(1 + Int(generator.next() % 6)) { line.append(pick(words)) }
+                lines.append(line.joined(separator: " "))
+            }
+            let newline = round % 3 == 0 ? "\r\n" : "\n"
+            let indented = lines.map { "      " + $0 }
+            var body: String
+            switch round % 5 {
+            case 0: body = ">" + newline + indented.joined(separator: newline + (round % 2 == 0 ? newline : ""))
+            case 1: body = "|" + newline + indented.joined(separator: newline)
+            case 2: body = "'" + lines.joined(separator: newline + "      ").split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+            case 3:
+                let spiced = lines.map { line in
+                    line.split(separator: " ").map { $0 + (generator.next() % 3 == 0 ? pick(escapes) : "") }.joined(separator: " ")
+                }
+                body = "\"" + pick(escapes) + spiced.joined(separator: newline + "      ") + "\""
+            default:
+                // A plain scalar cannot start with `@` nor hold `: `.
+                body = "Then " + lines.joined(separator: newline + "      ").split(separator: ":").joined(separator: "")
+            }
+            let parsed = parse("shots:" + newline + "  s:" + newline + "    prompt: " + body + newline)
+            guard let prose = parsed.scene.shots.first?.prose else {
+                Issue.record("no shot in round \(round): \(parsed.diagnostics)")
+                continue
+            }
+            let text = Array(prose.text.utf8)
+            var index = 0
+            while index < text.count {
+                guard text[index] == UInt8(ascii: "@") else {
+                    index += 1
+                    continue
+                }
+                var end = index + 1
+                while end < text.count, text[end] >= UInt8(ascii: "a"), text[end] <= UInt8(ascii: "z") { end += 1 }
+                let span = prose.sourceSpan(ofTextRange: index..<end)
+                #expect(Array(parsed.file.bytes[span.start..<span.end]) == Array(text[index..<end]), "round \(round)")
+                mentions += 1
+                index = end
+            }
+        }
+        #expect(mentions > 500)
+    }
+
     @Test func garbageAndTruncatedInputsNeverTrap() {
         var generator = SplitMix64(seed: 0x5EED)
         let alphabet = Array("ab: -[]{},&*!|>'\"#\n\r\t ?~@%\\é✓\u{FEFF}".utf8) + [0xFF, 0x00, 0xC3]
