@@ -277,6 +277,26 @@ private let specExample = """
         #expect(parsed.file.location(of: parsed.scene.shots[1].prose.span.start).description == "10:4")
     }
 
+    @Test func commentsAreKeptButNotHashesInsideScalars() {
+        let text = """
+            # The Greenhouse
+            model: pro  # the tier
+            images: {ruin: "a #1.png", rock: 'b #2'} # flow
+            shots:
+              a: >
+                Not # a comment, @mara#x
+              # indented comment
+              b: x#y
+            """
+        let parsed = parse(text)
+        #expect(parsed.diagnostics == "")
+        #expect(
+            parsed.scene.comments.map { "\(parsed.file.location(of: $0.span.start)) \($0.text)" } == [
+                "1:1 # The Greenhouse", "2:13 # the tier", "3:42 # flow", "7:3 # indented comment",
+            ])
+        #expect(parse("\u{FEFF}# after a BOM\n").scene.comments.map(\.text) == ["# after a BOM"])
+    }
+
     @Test func emptyAndCommentOnlyFilesAreEmptyScenes() {
         for text in ["", "# nothing here\n", "---\n", "~\n"] {
             let parsed = parse(text)

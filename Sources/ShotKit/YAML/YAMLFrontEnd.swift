@@ -14,10 +14,12 @@ public enum YAMLFrontEnd {
     /// (E0025) or an undefined alias give an empty tree; duplicate keys (E0021), values of the
     /// wrong kind (E0022), a second document (E0023) and unknown keys (W0002) are reported and
     /// the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
+    /// Comments (which libyaml skips) are recovered from the bytes between scalars.
     public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
         var scene = SceneSyntax(file: file.id, surface: .yaml)
-        guard let document = YAMLComposer.compose(file, diagnostics: &diagnostics), let root = document.root
-        else { return scene }
+        guard let document = YAMLComposer.compose(file, diagnostics: &diagnostics) else { return scene }
+        scene.comments = YAMLCommentScanner.comments(in: file, document: document)
+        guard let root = document.root else { return scene }
         var builder = SceneBuilder(file: file, document: document)
         // Swapped in and out so that the bag's storage is never copied.
         swap(&builder.diagnostics, &diagnostics)
