@@ -26,7 +26,8 @@ enum ProseAligner {
             let text =
                 low == 0 && high == valueBytes.count
                 ? scalar.value
-                : String(decoding: UnsafeBufferPointer(rebasing: valueBytes[low..<high]), as: UTF8.self)
+                : String(
+                    decoding: UnsafeBufferPointer(rebasing: valueBytes[low..<high]), as: UTF8.self)
             // The whole value is aligned (a leading `\t` escape must meet its backslash), then
             // the runs are cut to the trimmed text.
             var pieces = file.bytes.withUnsafeBufferPointer { source in
@@ -48,7 +49,8 @@ enum ProseAligner {
             let end = min(piece.textOffset + piece.length, range.upperBound)
             guard start < end else { continue }
             pieces[kept] = ProseSyntax.Piece(
-                textOffset: start - range.lowerBound, sourceOffset: piece.sourceOffset + start - piece.textOffset,
+                textOffset: start - range.lowerBound,
+                sourceOffset: piece.sourceOffset + start - piece.textOffset,
                 length: end - start)
             kept += 1
         }
@@ -58,7 +60,8 @@ enum ProseAligner {
     /// The runs of `value` found in `source[start..<end]`; `escapes` when the source is a
     /// double-quoted scalar, whose backslashes always start escapes.
     static func align(
-        _ value: UnsafeBufferPointer<UInt8>, with source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+        _ value: UnsafeBufferPointer<UInt8>, with source: UnsafeBufferPointer<UInt8>,
+        from start: Int, to end: Int,
         escapes: Bool = false
     ) -> [ProseSyntax.Piece] {
         let backslash = UInt8(ascii: "\\")
@@ -76,7 +79,9 @@ enum ProseAligner {
                     // A line continuation: the break and the next line's indentation make
                     // nothing (an empty line after it still makes a line break).
                     j += 2
-                    if next == UInt8(ascii: "\r"), j < end, source[j] == UInt8(ascii: "\n") { j += 1 }
+                    if next == UInt8(ascii: "\r"), j < end, source[j] == UInt8(ascii: "\n") {
+                        j += 1
+                    }
                     while j < end, source[j] == 0x20 || source[j] == 0x09 { j += 1 }
                 } else {
                     // One escape makes one character.
@@ -95,7 +100,9 @@ enum ProseAligner {
                         break
                     }
                 }
-                if run.length > 0, run.textOffset + run.length == i, run.sourceOffset + run.length == j {
+                if run.length > 0, run.textOffset + run.length == i,
+                    run.sourceOffset + run.length == j
+                {
                     run.length += length
                 } else {
                     if run.length > 0 { pieces.append(run) }
@@ -148,7 +155,8 @@ enum ProseAligner {
     /// compares eight bytes at a time.
     @inline(__always)
     static func commonPrefixLength(
-        _ value: UnsafeBufferPointer<UInt8>, from i: Int, _ source: UnsafeBufferPointer<UInt8>, from j: Int, to end: Int
+        _ value: UnsafeBufferPointer<UInt8>, from i: Int, _ source: UnsafeBufferPointer<UInt8>,
+        from j: Int, to end: Int
     ) -> Int {
         let limit = min(value.count - i, end - j)
         guard limit > 0, let valueBase = UnsafeRawPointer(value.baseAddress),
@@ -183,7 +191,9 @@ enum ProseAligner {
     }
 
     /// Skips `&anchor` and `!tag` properties and the blanks after them.
-    static func skipProperties(from start: Int, to end: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
+    static func skipProperties(from start: Int, to end: Int, in source: UnsafeBufferPointer<UInt8>)
+        -> Int
+    {
         var j = max(0, start)
         while j < end, source[j] == UInt8(ascii: "&") || source[j] == UInt8(ascii: "!") {
             while j < end, !isBlank(source[j]) { j += 1 }

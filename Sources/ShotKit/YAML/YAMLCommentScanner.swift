@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds the comments of a YAML file, which libyaml skips without reporting.
@@ -14,11 +14,13 @@ enum YAMLCommentScanner {
     /// The comments of `file`, in file order.
     static func comments(in file: SourceFile, document: YAMLDocument) -> [CommentSyntax] {
         file.bytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "#")), bytes.count) != nil
+            guard let base = bytes.baseAddress,
+                memchr(base, Int32(UInt8(ascii: "#")), bytes.count) != nil
             else { return [] }
             // Scalar records appear in event order, which is source order.
             var scalars: [Range<Int>] = []
-            for record in document.records where record.kind == .scalar && record.end > record.start {
+            for record in document.records where record.kind == .scalar && record.end > record.start
+            {
                 scalars.append(record.start..<record.end)
             }
             var comments: [CommentSyntax] = []
@@ -36,8 +38,11 @@ enum YAMLCommentScanner {
                 guard startsToken, !isInside(hash, scalars) else { continue }
                 var end = hash
                 while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[hash..<end]), as: UTF8.self)
-                comments.append(CommentSyntax(text: text, span: SourceSpan(file: file.id, start: hash, end: end)))
+                let text = String(
+                    decoding: UnsafeBufferPointer(rebasing: bytes[hash..<end]), as: UTF8.self)
+                comments.append(
+                    CommentSyntax(
+                        text: text, span: SourceSpan(file: file.id, start: hash, end: end)))
                 offset = end
             }
             return comments

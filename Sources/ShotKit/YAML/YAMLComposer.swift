@@ -76,9 +76,12 @@ private struct Composer {
                 documents += 1
                 if documents > 1 {
                     diagnostics.report(
-                        .multipleDocuments, "found a second YAML document; a scene file is one document",
+                        .multipleDocuments,
+                        "found a second YAML document; a scene file is one document",
                         at: event.span,
-                        help: ["remove the '---' that starts it, or move it to a file of its own and import it"])
+                        help: [
+                            "remove the '---' that starts it, or move it to a file of its own and import it"
+                        ])
                     return failed ? nil : document
                 }
             case .alias(let name):
@@ -90,14 +93,19 @@ private struct Composer {
                     continue
                 }
                 expanded += target.count
-                guard checkSize(at: event.span, depth: stack.count + target.height, into: &diagnostics) else {
+                guard
+                    checkSize(
+                        at: event.span, depth: stack.count + target.height, into: &diagnostics)
+                else {
                     return nil
                 }
                 let id = append(.alias, .plain, event.span, first: target.id, count: 0)
                 add(id, count: target.count, height: target.height)
             case .scalar(let value, let style, let tag, let anchor):
                 expanded += 1
-                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else { return nil }
+                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
+                    return nil
+                }
                 var span = event.span
                 if anchor != nil || tag != nil {
                     // libyaml's mark starts at `&anchor` or `!tag`; the scalar is after them.
@@ -114,7 +122,9 @@ private struct Composer {
                 add(id, count: 1, height: 1)
             case .sequenceStart(let anchor), .mappingStart(let anchor):
                 expanded += 1
-                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else { return nil }
+                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
+                    return nil
+                }
                 var kind = YAMLDocument.Kind.sequence
                 if case .mappingStart = event.kind { kind = .mapping }
                 let id = append(kind, .plain, event.span, first: 0, count: 0)
@@ -131,7 +141,8 @@ private struct Composer {
                 document.children.append(contentsOf: pending[open.base...])
                 pending.removeSubrange(open.base...)
                 if let anchor = open.anchor {
-                    anchors[anchor] = AnchoredNode(id: open.record, count: open.count, height: open.height)
+                    anchors[anchor] = AnchoredNode(
+                        id: open.record, count: open.count, height: open.height)
                 }
                 add(open.record, count: open.count, height: open.height)
             }
@@ -139,11 +150,13 @@ private struct Composer {
     }
 
     private mutating func append(
-        _ kind: YAMLDocument.Kind, _ style: YAMLScalarStyle, _ span: SourceSpan, first: Int32, count: Int32
+        _ kind: YAMLDocument.Kind, _ style: YAMLScalarStyle, _ span: SourceSpan, first: Int32,
+        count: Int32
     ) -> Int32 {
         document.records.append(
             YAMLDocument.Record(
-                kind: kind, style: style, start: span.start, end: span.end, first: first, count: count, tag: -1))
+                kind: kind, style: style, start: span.start, end: span.end, first: first,
+                count: count, tag: -1))
         return Int32(document.records.count - 1)
     }
 
@@ -165,17 +178,21 @@ private struct Composer {
     }
 
     /// Reports E0025 and returns false when the document has grown too large or too deep.
-    private func checkSize(at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag) -> Bool {
+    private func checkSize(at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag)
+        -> Bool
+    {
         if expanded > YAMLComposer.maxExpandedNodes {
             diagnostics.report(
                 .yamlTooLarge,
                 "YAML document expands to more than \(YAMLComposer.maxExpandedNodes) nodes",
-                at: span, help: ["an alias repeats the node it names; use fewer or smaller aliases"])
+                at: span, help: ["an alias repeats the node it names; use fewer or smaller aliases"]
+            )
             return false
         }
         if depth > YAMLComposer.maxDepth {
             diagnostics.report(
-                .yamlTooLarge, "YAML nesting is deeper than \(YAMLComposer.maxDepth) levels", at: span)
+                .yamlTooLarge, "YAML nesting is deeper than \(YAMLComposer.maxDepth) levels",
+                at: span)
             return false
         }
         return true
@@ -197,10 +214,15 @@ private struct Composer {
         if pairCount <= 16 {
             // Small mappings compare keys directly.
             for index in 0..<pairCount {
-                guard let key = Self.keyValue(pending[base + 2 * index], in: document) else { continue }
-                for earlier in 0..<index where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
+                guard let key = Self.keyValue(pending[base + 2 * index], in: document) else {
+                    continue
+                }
+                for earlier in 0..<index
+                where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
                     // `earlier` is the first occurrence: the scan starts at the front.
-                    report(duplicate: key, at: pending[base + 2 * index], first: pending[base + 2 * earlier], into: &diagnostics)
+                    report(
+                        duplicate: key, at: pending[base + 2 * index],
+                        first: pending[base + 2 * earlier], into: &diagnostics)
                     duplicates.append(index)
                     break
                 }
@@ -240,10 +262,16 @@ private struct Composer {
         return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
-    private func report(duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag) {
+    private func report(
+        duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag
+    ) {
         diagnostics.report(
-            .duplicateKey, "duplicate key '\(key)'", at: document.writtenSpan(of: YAMLNodeID(index: id)),
-            notes: [DiagnosticNote("first given here", at: document.writtenSpan(of: YAMLNodeID(index: first)))])
+            .duplicateKey, "duplicate key '\(key)'",
+            at: document.writtenSpan(of: YAMLNodeID(index: id)),
+            notes: [
+                DiagnosticNote(
+                    "first given here", at: document.writtenSpan(of: YAMLNodeID(index: first)))
+            ])
     }
 
     /// Reports libyaml's error: E0001 for invalid UTF-8, otherwise E0020.
@@ -251,7 +279,9 @@ private struct Composer {
         let code: DiagnosticCode =
             error.stage == .reader && error.problem.contains("UTF-8") ? .invalidUTF8 : .yamlSyntax
         var notes: [DiagnosticNote] = []
-        if let context = error.context { notes.append(DiagnosticNote(context, at: error.contextSpan)) }
+        if let context = error.context {
+            notes.append(DiagnosticNote(context, at: error.contextSpan))
+        }
         diagnostics.report(code, error.problem, at: error.span, notes: notes)
     }
 }

@@ -117,7 +117,8 @@ public struct YAMLDocument: Sendable {
         let record = records[Int(target.index)]
         guard record.kind == .scalar else { return nil }
         return YAMLScalar(
-            value: values[Int(record.first)], style: record.style, tag: record.tag < 0 ? nil : tags[Int(record.tag)],
+            value: values[Int(record.first)], style: record.style,
+            tag: record.tag < 0 ? nil : tags[Int(record.tag)],
             span: SourceSpan(file: file, start: record.start, end: record.end))
     }
 
@@ -149,7 +150,8 @@ public struct YAMLDocument: Sendable {
     public func pair(_ index: Int, of id: YAMLNodeID) -> YAMLPair {
         let record = records[Int(resolved(id).index)]
         let first = Int(record.first) + 2 * index
-        return YAMLPair(key: YAMLNodeID(index: children[first]), value: YAMLNodeID(index: children[first + 1]))
+        return YAMLPair(
+            key: YAMLNodeID(index: children[first]), value: YAMLNodeID(index: children[first + 1]))
     }
 
     /// The pairs of a mapping, an alias followed; empty for other nodes.

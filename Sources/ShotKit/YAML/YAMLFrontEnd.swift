@@ -17,7 +17,9 @@ public enum YAMLFrontEnd {
     /// Comments (which libyaml skips) are recovered from the bytes between scalars.
     public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
         var scene = SceneSyntax(file: file.id, surface: .yaml)
-        guard let document = YAMLComposer.compose(file, diagnostics: &diagnostics) else { return scene }
+        guard let document = YAMLComposer.compose(file, diagnostics: &diagnostics) else {
+            return scene
+        }
         scene.comments = YAMLCommentScanner.comments(in: file, document: document)
         guard let root = document.root else { return scene }
         var builder = SceneBuilder(file: file, document: document)
@@ -46,7 +48,8 @@ private struct SceneBuilder {
         guard document.kind(of: root) == .mapping else {
             if !document.isNull(root) {
                 diagnostics.report(
-                    .wrongNodeKind, "expected a mapping of scene keys, found \(document.kindDescription(of: root))",
+                    .wrongNodeKind,
+                    "expected a mapping of scene keys, found \(document.kindDescription(of: root))",
                     at: document.span(of: root),
                     help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
             }
@@ -55,7 +58,9 @@ private struct SceneBuilder {
         let count = document.pairCount(of: root)
         // Roughly one item per entry of each section: reserved once, never regrown.
         var expected = 0
-        for index in 0..<count { expected += 1 + document.pairCount(of: document.pair(index, of: root).value) }
+        for index in 0..<count {
+            expected += 1 + document.pairCount(of: document.pair(index, of: root).value)
+        }
         items.reserveCapacity(expected)
         for index in 0..<count {
             let pair = document.pair(index, of: root)
@@ -82,11 +87,16 @@ private struct SceneBuilder {
         switch document.kind(of: pair.value) {
         case .scalar, .alias:
             guard let scalar = document.scalar(pair.value), !scalar.isNull else { return }
-            items.append(.importFile(ImportSyntax(path: Self.located(scalar), span: document.span(of: pair))))
+            items.append(
+                .importFile(ImportSyntax(path: Self.located(scalar), span: document.span(of: pair)))
+            )
         case .sequence:
             for item in document.items(of: pair.value) {
-                guard let scalar = scalarValue(item, expected: "a path", in: "import") else { continue }
-                items.append(.importFile(ImportSyntax(path: Self.located(scalar), span: scalar.span)))
+                guard let scalar = scalarValue(item, expected: "a path", in: "import") else {
+                    continue
+                }
+                items.append(
+                    .importFile(ImportSyntax(path: Self.located(scalar), span: scalar.span)))
             }
         case .mapping:
             wrongKind(pair.value, expected: "a path or a list of paths", for: "import")
@@ -96,14 +106,21 @@ private struct SceneBuilder {
     /// `model: standard`, `duration: 5`, `aspect: 16:9`.
     private mutating func setting(_ setting: SettingKey, _ pair: YAMLPair, _ key: YAMLScalar) {
         let span = document.span(of: pair)
-        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span) else { return }
+        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span)
+        else { return }
         items.append(
-            .setting(SettingSyntax(key: Located(setting, at: key.span), value: Self.located(value), span: span)))
+            .setting(
+                SettingSyntax(
+                    key: Located(setting, at: key.span), value: Self.located(value), span: span)))
     }
 
     /// `characters:` or `props:`: names to mappings of `front`, `refs` and `note`.
-    private mutating func elements(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, sectionKey, expected: "a mapping from names to \(kind.yamlSection)")
+    private mutating func elements(
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+    ) {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to \(kind.yamlSection)")
         else { return }
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
@@ -117,14 +134,21 @@ private struct SceneBuilder {
                     switch key.value {
                     case "front", "note":
                         if document.isNull(field.value) { continue }
-                        guard let value = scalarValue(field.value, expected: "a value", in: key.value) else {
+                        guard
+                            let value = scalarValue(field.value, expected: "a value", in: key.value)
+                        else {
                             continue
                         }
                         fields.append(
-                            FieldSyntax(key: Self.located(key), values: [Self.located(value)], span: document.span(of: field)))
+                            FieldSyntax(
+                                key: Self.located(key), values: [Self.located(value)],
+                                span: document.span(of: field)))
                     case "refs":
                         guard let values = refs(field.value) else { continue }
-                        fields.append(FieldSyntax(key: Self.located(key), values: values, span: document.span(of: field)))
+                        fields.append(
+                            FieldSyntax(
+                                key: Self.located(key), values: values,
+                                span: document.span(of: field)))
                     default:
                         unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
                     }
@@ -132,12 +156,15 @@ private struct SceneBuilder {
             case .scalar where document.isNull(entry.value):
                 break
             default:
-                wrongKind(entry.value, expected: "a mapping with 'front', 'refs' and 'note'", for: name.value)
+                wrongKind(
+                    entry.value, expected: "a mapping with 'front', 'refs' and 'note'",
+                    for: name.value)
             }
             items.append(
                 .declaration(
                     DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name), fields: fields,
+                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                        fields: fields,
                         span: document.span(of: entry))))
         }
     }
@@ -151,7 +178,9 @@ private struct SceneBuilder {
         case .sequence:
             var values: [Located<String>] = []
             for item in document.items(of: node) {
-                if let scalar = scalarValue(item, expected: "an image", in: "refs") { values.append(Self.located(scalar)) }
+                if let scalar = scalarValue(item, expected: "an image", in: "refs") {
+                    values.append(Self.located(scalar))
+                }
             }
             return values
         case .mapping:
@@ -161,8 +190,13 @@ private struct SceneBuilder {
     }
 
     /// `images:` or `styles:`: names to image values.
-    private mutating func images(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, sectionKey, expected: "a mapping from names to images") else {
+    private mutating func images(
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+    ) {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to images")
+        else {
             return
         }
         for entryIndex in 0..<document.pairCount(of: entries) {
@@ -180,7 +214,10 @@ private struct SceneBuilder {
 
     /// `shots:`: names to mappings of `duration`, `aspect` and `prompt`, or to a prompt.
     private mutating func shots(_ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, sectionKey, expected: "a mapping from names to shots") else {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to shots")
+        else {
             return
         }
         for entryIndex in 0..<document.pairCount(of: entries) {
@@ -203,17 +240,20 @@ private struct SceneBuilder {
                     switch key.value {
                     case "duration":
                         duration = scalarValue(
-                            field.value, expected: "a duration", in: key.value, at: document.span(of: field)
+                            field.value, expected: "a duration", in: key.value,
+                            at: document.span(of: field)
                         ).map(Self.located)
                     case "aspect":
                         aspect = scalarValue(
-                            field.value, expected: "an aspect ratio", in: key.value, at: document.span(of: field)
+                            field.value, expected: "an aspect ratio", in: key.value,
+                            at: document.span(of: field)
                         ).map(Self.located)
                     case "prompt":
                         if let scalar = document.scalar(field.value) {
                             prose =
                                 scalar.isNull
-                                ? ProseSyntax(text: "", pieces: [], span: emptySpan(at: key.span.end))
+                                ? ProseSyntax(
+                                    text: "", pieces: [], span: emptySpan(at: key.span.end))
                                 : ProseAligner.prose(of: scalar, in: file)
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt")
@@ -224,7 +264,9 @@ private struct SceneBuilder {
                     }
                 }
             case .sequence:
-                wrongKind(entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'", for: name.value)
+                wrongKind(
+                    entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'",
+                    for: name.value)
                 continue
             }
             items.append(
@@ -238,7 +280,9 @@ private struct SceneBuilder {
     // MARK: Helpers
 
     /// The mapping of a section; nil (and nothing reported) for an empty section.
-    private mutating func sectionMapping(_ section: YAMLPair, _ key: YAMLScalar, expected: String) -> YAMLNodeID? {
+    private mutating func sectionMapping(_ section: YAMLPair, _ key: YAMLScalar, expected: String)
+        -> YAMLNodeID?
+    {
         switch document.kind(of: section.value) {
         case .mapping: return section.value
         case .scalar where document.isNull(section.value): return nil
@@ -252,7 +296,8 @@ private struct SceneBuilder {
     private mutating func keyScalar(_ pair: YAMLPair) -> YAMLScalar? {
         if let scalar = document.scalar(pair.key) { return scalar }
         diagnostics.report(
-            .wrongNodeKind, "expected a name as key, found \(document.kindDescription(of: pair.key))",
+            .wrongNodeKind,
+            "expected a name as key, found \(document.kindDescription(of: pair.key))",
             at: document.writtenSpan(of: pair.key))
         return nil
     }
@@ -268,19 +313,22 @@ private struct SceneBuilder {
         }
         guard scalar.isNull else { return scalar }
         diagnostics.report(
-            .missingValue, "expected \(expected) for '\(key)', found nothing", at: missingAt ?? scalar.span)
+            .missingValue, "expected \(expected) for '\(key)', found nothing",
+            at: missingAt ?? scalar.span)
         return nil
     }
 
     private mutating func wrongKind(_ node: YAMLNodeID, expected: String, for key: String) {
         diagnostics.report(
-            .wrongNodeKind, "expected \(expected) for '\(key)', found \(document.kindDescription(of: node))",
+            .wrongNodeKind,
+            "expected \(expected) for '\(key)', found \(document.kindDescription(of: node))",
             at: document.writtenSpan(of: node))
     }
 
     /// W0002 with a did-you-mean among `known`.
     private mutating func unknownKey(_ key: YAMLScalar, among known: [String], in place: String?) {
-        let message = place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
+        let message =
+            place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
         let help: String
         if let suggestion = Suggestion.closest(to: key.value, among: known) {
             help = "did you mean '\(suggestion)'?"
