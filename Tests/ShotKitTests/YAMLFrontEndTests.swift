@@ -259,6 +259,27 @@ private let specExample = """
         #expect(twin.field("refs").map { parsed.file.text(of: $0.span) } == "refs: *mara_refs")
     }
 
+    @Test func theDocumentKeepsAnAliasAsAReferenceToItsAnchor() throws {
+        var map = SourceMap()
+        let id = map.add(path: "t.yaml", bytes: Array("a: &x [1, !!int 2]\nb: *x\n".utf8))
+        let file = map[id]
+        var bag = DiagnosticBag()
+        let document = try #require(YAMLFrontEnd.document(of: file, diagnostics: &bag))
+        let root = try #require(document.root)
+        let pairs = document.pairs(of: root)
+        #expect(pairs.count == 2)
+        let alias = pairs[1].value
+        #expect(document.writtenKind(of: alias) == .alias)
+        #expect(document.kind(of: alias) == .sequence)
+        #expect(file.text(of: document.writtenSpan(of: alias)) == "*x")
+        #expect(file.text(of: document.span(of: alias)) == "&x [1, !!int 2]")
+        let items = document.items(of: alias).compactMap { document.scalar($0) }
+        #expect(items.map(\.value) == ["1", "2"])
+        #expect(items.map(\.tag) == [nil, "tag:yaml.org,2002:int"])
+        #expect(items.map { file.text(of: $0.span) } == ["1", "2"])
+        #expect(bag.diagnostics.isEmpty)
+    }
+
     @Test func commentsCRLFAndEmptySectionsAreAccepted() {
         let text =
             "# a scene\r\nmodel: pro # the pro tier\r\ncharacters:\r\nprops: ~\r\nshots:\r\n"

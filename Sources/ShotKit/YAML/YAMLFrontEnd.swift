@@ -12,8 +12,8 @@ public enum YAMLFrontEnd {
 
     /// Parses `file` as a YAML scene. Syntax errors (E0020, E0001), a document too large
     /// (E0025) or an undefined alias give an empty tree; duplicate keys (E0021), values of the
-    /// wrong kind (E0022), a second document (E0023) and unknown keys (W0002) are reported and
-    /// the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
+    /// wrong kind (E0022), a second document (E0023), missing values (E0024) and unknown keys
+    /// (W0002) are reported and the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
     /// Comments (which libyaml skips) are recovered from the bytes between scalars.
     public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
         var scene = SceneSyntax(file: file.id, surface: .yaml)
@@ -29,6 +29,15 @@ public enum YAMLFrontEnd {
         swap(&builder.diagnostics, &diagnostics)
         scene.items = builder.items
         return scene
+    }
+
+    /// The YAML document of `file`, with spans, for tools that need the YAML structure itself
+    /// (a formatter); nil after a syntax error. Reports the problems of the YAML itself
+    /// (E0001, E0020, E0021, E0023, E0025), none about the scene.
+    public static func document(
+        of file: SourceFile, diagnostics: inout DiagnosticBag
+    ) -> YAMLDocument? {
+        YAMLComposer.compose(file, diagnostics: &diagnostics)
     }
 }
 
