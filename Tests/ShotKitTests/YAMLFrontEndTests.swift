@@ -280,6 +280,21 @@ private let specExample = """
         #expect(bag.diagnostics.isEmpty)
     }
 
+    @Test func blockCollectionsEndAtTheirLastValue() {
+        let parsed = parse(
+            "characters:\n  mara:\n    front: a.png\n    refs:\n      - b.png\n\n# c\n"
+                + "props: {stone: {front: s.png} }\nshots:\n  a:\n    prompt: x\n\n")
+        #expect(parsed.diagnostics == "")
+        #expect(
+            parsed.scene.declarations.map { parsed.file.text(of: $0.span) } == [
+                "mara:\n    front: a.png\n    refs:\n      - b.png", "stone: {front: s.png}",
+            ])
+        #expect(parsed.scene.declarations[0].fields.map { parsed.file.text(of: $0.span) } == [
+            "front: a.png", "refs:\n      - b.png",
+        ])
+        #expect(parsed.scene.shots.map { parsed.file.text(of: $0.span) } == ["a:\n    prompt: x"])
+    }
+
     @Test func commentsCRLFAndEmptySectionsAreAccepted() {
         let text =
             "# a scene\r\nmodel: pro # the pro tier\r\ncharacters:\r\nprops: ~\r\nshots:\r\n"

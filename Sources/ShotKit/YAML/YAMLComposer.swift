@@ -137,7 +137,7 @@ private struct Composer {
                 }
                 document.records[index].first = Int32(document.children.count)
                 document.records[index].count = Int32(pending.count - open.base)
-                document.records[index].end = max(document.records[index].end, event.span.end)
+                document.records[index].end = collectionEnd(open, closedBy: event.span)
                 document.children.append(contentsOf: pending[open.base...])
                 pending.removeSubrange(open.base...)
                 if let anchor = open.anchor {
@@ -147,6 +147,21 @@ private struct Composer {
                 add(open.record, count: open.count, height: open.height)
             }
         }
+    }
+
+    /// Where a collection ends: after its `]` or `}`, or after its last child in block style
+    /// (whose end event stands at the next token, past blank lines and comments).
+    private func collectionEnd(_ open: OpenCollection, closedBy end: SourceSpan) -> Int {
+        var offset = document.records[Int(open.record)].end
+        if end.end > end.start, end.start < file.bytes.count,
+            file.bytes[end.start] == UInt8(ascii: "]") || file.bytes[end.start] == UInt8(ascii: "}")
+        {
+            return max(offset, end.end)
+        }
+        if pending.count > open.base, let last = pending.last {
+            offset = max(offset, document.records[Int(last)].end)
+        }
+        return offset
     }
 
     private mutating func append(
