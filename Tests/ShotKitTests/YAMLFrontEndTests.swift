@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ShotKit
 
 /// The result of parsing one YAML text, with compact dumps to compare.
@@ -25,29 +26,27 @@ private struct Parsed {
         return lines.joined(separator: "\n")
     }
 
-    /// The source text at the span of the first occurrence of `needle` in `prose`.
-    func source(of needle: String, inProseOf shot: Int = 0) -> String? {
+    /// The source span of the first occurrence of `needle` in the prose of shot `shot`.
+    func span(of needle: String, inProseOf shot: Int) -> SourceSpan? {
         let prose = scene.shots[shot].prose
         let text = Array(prose.text.utf8)
         let pattern = Array(needle.utf8)
         guard text.count >= pattern.count else { return nil }
-        for start in 0...(text.count - pattern.count) where Array(text[start..<start + pattern.count]) == pattern {
-            return file.text(of: prose.sourceSpan(ofTextRange: start..<start + pattern.count))
+        for start in 0...(text.count - pattern.count)
+        where Array(text[start..<start + pattern.count]) == pattern {
+            return prose.sourceSpan(ofTextRange: start..<start + pattern.count)
         }
         return nil
     }
 
+    /// The source text at the span of `needle` in a shot's prose.
+    func source(of needle: String, inProseOf shot: Int = 0) -> String? {
+        span(of: needle, inProseOf: shot).map { file.text(of: $0) }
+    }
+
     /// `line:column` of the source span of `needle` in a shot's prose.
     func location(of needle: String, inProseOf shot: Int = 0) -> String? {
-        let prose = scene.shots[shot].prose
-        let text = Array(prose.text.utf8)
-        let pattern = Array(needle.utf8)
-        guard text.count >= pattern.count else { return nil }
-        for start in 0...(text.count - pattern.count) where Array(text[start..<start + pattern.count]) == pattern {
-            let span = prose.sourceSpan(ofTextRange: start..<start + pattern.count)
-            return file.location(of: span.start).description
-        }
-        return nil
+        span(of: needle, inProseOf: shot).map { file.location(of: $0.start).description }
     }
 }
 
@@ -120,7 +119,10 @@ private let specExample = """
                   prose "A slow 180-degree orbit around @mara, @ghibli palette."
                 """)
         let declarations = parsed.scene.declarations
-        #expect(declarations.map { parsed.file.text(of: $0.keywordSpan) } == ["characters", "props", "images", "styles"])
+        #expect(
+            declarations.map { parsed.file.text(of: $0.keywordSpan) } == [
+                "characters", "props", "images", "styles",
+            ])
         #expect(parsed.file.text(of: parsed.scene.settings[0].span) == "model: standard")
     }
 
@@ -195,6 +197,20 @@ private let specExample = """
         #expect(parsed.location(of: "@ruin", inProseOf: 3) == "9:13")
     }
 
+    @Test func escapesInADoubleQuotedPromptKeepMentionsAligned() {
+        // Escapes in a row, a doubled backslash, a line continuation followed by an empty
+        // line, a leading escaped tab, CRLF line ends.
+        let text =
+            "shots:\r\n  a: \"\\tcaf\\u00e9\\\\\\tx\r\n    \\U00002713\\t\\\" @ruin y\\\r\n\r\n    z\\N @mara\"\r\n"
+        let parsed = parse(text)
+        #expect(parsed.diagnostics == "")
+        #expect(parsed.scene.shots.first?.prose.text == "café\\\tx ✓\t\" @ruin y\nz\u{85} @mara")
+        #expect(parsed.source(of: "@ruin") == "@ruin")
+        #expect(parsed.location(of: "@ruin") == "3:20")
+        #expect(parsed.source(of: "@mara") == "@mara")
+        #expect(parsed.location(of: "@mara") == "5:9")
+    }
+
     @Test func anchoredPromptAndTaggedScalarSkipTheirProperties() {
         let parsed = parse(
             """
@@ -243,6 +259,42 @@ private let specExample = """
         #expect(twin.field("refs").map { parsed.file.text(of: $0.span) } == "refs: *mara_refs")
     }
 
+    @Test func theDocumentKeepsAnAliasAsAReferenceToItsAnchor() throws {
+        var map = SourceMap()
+        let id = map.add(path: "t.yaml", bytes: Array("a: &x [1, !!int 2]\nb: *x\n".utf8))
+        let file = map[id]
+        var bag = DiagnosticBag()
+        let document = try #require(YAMLFrontEnd.document(of: file, diagnostics: &bag))
+        let root = try #require(document.root)
+        let pairs = document.pairs(of: root)
+        #expect(pairs.count == 2)
+        let alias = pairs[1].value
+        #expect(document.writtenKind(of: alias) == .alias)
+        #expect(document.kind(of: alias) == .sequence)
+        #expect(file.text(of: document.writtenSpan(of: alias)) == "*x")
+        #expect(file.text(of: document.span(of: alias)) == "&x [1, !!int 2]")
+        let items = document.items(of: alias).compactMap { document.scalar($0) }
+        #expect(items.map(\.value) == ["1", "2"])
+        #expect(items.map(\.tag) == [nil, "tag:yaml.org,2002:int"])
+        #expect(items.map { file.text(of: $0.span) } == ["1", "2"])
+        #expect(bag.diagnostics.isEmpty)
+    }
+
+    @Test func blockCollectionsEndAtTheirLastValue() {
+        let parsed = parse(
+            "characters:\n  mara:\n    front: a.png\n    refs:\n      - b.png\n\n# c\n"
+                + "props: {stone: {front: s.png} }\nshots:\n  a:\n    prompt: x\n\n")
+        #expect(parsed.diagnostics == "")
+        #expect(
+            parsed.scene.declarations.map { parsed.file.text(of: $0.span) } == [
+                "mara:\n    front: a.png\n    refs:\n      - b.png", "stone: {front: s.png}",
+            ])
+        #expect(parsed.scene.declarations[0].fields.map { parsed.file.text(of: $0.span) } == [
+            "front: a.png", "refs:\n      - b.png",
+        ])
+        #expect(parsed.scene.shots.map { parsed.file.text(of: $0.span) } == ["a:\n    prompt: x"])
+    }
+
     @Test func commentsCRLFAndEmptySectionsAreAccepted() {
         let text =
             "# a scene\r\nmodel: pro # the pro tier\r\ncharacters:\r\nprops: ~\r\nshots:\r\n"
@@ -260,7 +312,30 @@ private let specExample = """
         #expect(parsed.location(of: "@mara") == "7:9")
         #expect(parsed.location(of: "two") == "8:5")
         // A shot without a prompt has empty prose right after its name.
-        #expect(parsed.file.location(of: parsed.scene.shots[1].prose.span.start).description == "10:4")
+        #expect(
+            parsed.file.location(of: parsed.scene.shots[1].prose.span.start).description == "10:4")
+    }
+
+    @Test func commentsAreKeptButNotHashesInsideScalars() {
+        let text = """
+            # The Greenhouse
+            model: pro  # the tier
+            images: {ruin: "a #1.png", rock: 'b #2'} # flow
+            shots:
+              a: >
+                Not # a comment, @mara#x
+              # indented comment
+              b: x#y
+            """
+        let parsed = parse(text)
+        #expect(parsed.diagnostics == "")
+        #expect(
+            parsed.scene.comments.map { "\(parsed.file.location(of: $0.span.start)) \($0.text)" }
+                == [
+                    "1:1 # The Greenhouse", "2:13 # the tier", "3:42 # flow",
+                    "7:3 # indented comment",
+                ])
+        #expect(parse("\u{FEFF}# after a BOM\n").scene.comments.map(\.text) == ["# after a BOM"])
     }
 
     @Test func emptyAndCommentOnlyFilesAreEmptyScenes() {
@@ -281,14 +356,20 @@ private let specExample = """
 
     @Test func itemsKeepFileOrder() {
         let parsed = parse("shots:\n  a: x\nstyles:\n  s: s.png\nmodel: pro\n")
-        #expect(parsed.dump == "shot \"a\"@2:3\n  prose \"x\"\nstyle \"s\"@4:3 image=\"s.png\"@4:6\nmodel@5:1 \"pro\"@5:8")
+        #expect(
+            parsed.dump
+                == "shot \"a\"@2:3\n  prose \"x\"\nstyle \"s\"@4:3 image=\"s.png\"@4:6\nmodel@5:1 \"pro\"@5:8"
+        )
     }
 
     // MARK: Positions after multibyte text
 
     @Test func libyamlMarksCountCodePointsAndAreConvertedToBytes() {
         // A BOM, then multibyte text before the key that is reported.
-        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("characters:\n  mara:\n    note: café ✓\n    front: a.png\n    note: again\n".utf8)
+        let bytes: [UInt8] =
+            [0xEF, 0xBB, 0xBF]
+            + Array(
+                "characters:\n  mara:\n    note: café ✓\n    front: a.png\n    note: again\n".utf8)
         let parsed = parse(bytes: bytes)
         #expect(
             parsed.diagnostics == """
@@ -297,10 +378,31 @@ private let specExample = """
                 """)
         let duplicate = parsed.bag.diagnostics[0].span
         #expect(duplicate.map { parsed.file.text(of: $0) } == "note")
-        #expect(parsed.dump == "character \"mara\"@2:3\n  note@3:5 \"café ✓\"@3:11\n  front@4:5 \"a.png\"@4:12")
+        #expect(
+            parsed.dump
+                == "character \"mara\"@2:3\n  note@3:5 \"café ✓\"@3:11\n  front@4:5 \"a.png\"@4:12")
         // The value's span covers exactly its bytes.
         let note = parsed.scene.declarations[0].fields[0].values[0]
         #expect(parsed.file.text(of: note.span) == "café ✓")
+    }
+
+    @Test func eventSpansCoverExactlyTheScalarsBytes() throws {
+        let bytes: [UInt8] =
+            [0xEF, 0xBB, 0xBF]
+            + Array(
+                "a: é✓\r\nb: [ü, \"ß x\"]\r\nc: { k: 😀 }\r\n# libyaml ends lines at U+2028\u{2028}\nd: ✓x\n"
+                    .utf8)
+        var map = SourceMap()
+        let id = map.add(path: "t.yaml", bytes: bytes)
+        let file = map[id]
+        let parser = YAMLEventParser(file)
+        var texts: [String] = []
+        while true {
+            let event = try parser.next()
+            if case .streamEnd = event.kind { break }
+            if case .scalar = event.kind { texts.append(file.text(of: event.span)) }
+        }
+        #expect(texts == ["a", "é✓", "b", "ü", "\"ß x\"", "c", "k", "😀", "d", "✓x"])
     }
 
     @Test func syntaxErrorAfterMultibyteTextHasTheRightColumn() {
@@ -334,11 +436,15 @@ private let specExample = """
         let parsed = parse("import: [a.yaml\nmodel: pro\n")
         #expect(parsed.bag.diagnostics.count == 1)
         #expect(parsed.bag.diagnostics.first?.code == .yamlSyntax)
-        #expect(parsed.bag.diagnostics.first?.span.map { parsed.file.location(of: $0.start).description } == "2:6")
+        #expect(
+            parsed.bag.diagnostics.first?.span.map {
+                parsed.file.location(of: $0.start).description
+            } == "2:6")
     }
 
     @Test func invalidUTF8IsReportedAtItsByte() {
-        let parsed = parse(bytes: Array("model: pro\nshots:\n  a: ca".utf8) + [0xFF] + Array(" x\n".utf8))
+        let parsed = parse(
+            bytes: Array("model: pro\nshots:\n  a: ca".utf8) + [0xFF] + Array(" x\n".utf8))
         #expect(parsed.diagnostics == "3:8 E0001 invalid leading UTF-8 octet")
         #expect(parsed.bag.diagnostics.first?.span.map(\.start) == 25)
     }
@@ -413,6 +519,15 @@ private let specExample = """
         // a list is dropped.
         #expect(parsed.scene.declarations.map(\.name.value) == ["stone", "rock", "ruin"])
         #expect(parsed.scene.shots.map(\.name.value) == ["b"])
+    }
+
+    @Test func wrongKindThroughAnAliasPointsAtTheAlias() {
+        let parsed = parse("images:\n  ruin: &m {a: b}\n  rock: *m\n")
+        #expect(
+            parsed.diagnostics == """
+                2:9 E0022 expected an image for 'ruin', found a mapping
+                3:9 E0022 expected an image for 'rock', found a mapping
+                """)
     }
 
     @Test func topLevelThatIsNotAMappingIsWrongKind() {
@@ -508,12 +623,15 @@ private let specExample = """
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1..<9 {
             let previous = "*a\(level - 1)"
-            text += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
+            text +=
+                "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
         }
         let parsed = parse(text)
         #expect(parsed.bag.diagnostics.count == 1)
         #expect(parsed.bag.diagnostics.first?.code == .yamlTooLarge)
-        #expect(parsed.bag.diagnostics.first?.message == "YAML document expands to more than 1000000 nodes")
+        #expect(
+            parsed.bag.diagnostics.first?.message
+                == "YAML document expands to more than 1000000 nodes")
         // Levels 0-4 hold 123,455 nodes; each alias to level 4 adds 111,111, so the eighth
         // one on line 6 passes the cap.
         #expect(
@@ -525,23 +643,109 @@ private let specExample = """
     }
 
     @Test func deepNestingIsTooLarge() {
-        let deep = "a: " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "\n"
+        let deep =
+            "a: " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "\n"
         let parsed = parse(deep)
         #expect(parsed.diagnostics == "1:515 E0025 YAML nesting is deeper than 512 levels")
-        let fine = "a: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n"
-        #expect(parse(fine).diagnostics == "1:1 W0002 unknown key 'a'\n  help: known keys: import, model, duration, aspect, characters, props, images, styles, shots")
+        let fine =
+            "a: " + String(repeating: "[", count: 500) + String(repeating: "]", count: 500) + "\n"
+        #expect(
+            parse(fine).diagnostics
+                == "1:1 W0002 unknown key 'a'\n  help: known keys: import, model, duration, aspect, characters, props, images, styles, shots"
+        )
     }
 
     // MARK: Robustness
 
+    @Test func mentionsMapToTheirBytesInEveryScalarStyle() {
+        var generator = SplitMix64(seed: 42)
+        func pick(_ words: [String]) -> String {
+            words[Int(generator.next() % UInt64(words.count))]
+        }
+        let words = [
+            "Take", "@ruin", "as", "the", "@mara,", "frame.", "café", "✓", "(@stone)", "x:y", "a-b",
+            "@ghibli.",
+        ]
+        let escapes = [
+            "\\t", "\\n", "\\\\", "\\\"", "\\x41", "\\u00e9", "\\U0001F600", "\\N", "\\_", "\\L",
+            "\\ ", "\\0",
+        ]
+        var mentions = 0
+        for round in 0..<300 {
+            var lines: [String] = []
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                var line: [String] = []
+                for _ in 0..<(1 + Int(generator.next() % 6)) { line.append(pick(words)) }
+                lines.append(line.joined(separator: " "))
+            }
+            let newline = round % 3 == 0 ? "\r\n" : "\n"
+            let indented = lines.map { "      " + $0 }
+            var body: String
+            switch round % 5 {
+            case 0:
+                body =
+                    ">" + newline
+                    + indented.joined(separator: newline + (round % 2 == 0 ? newline : ""))
+            case 1: body = "|" + newline + indented.joined(separator: newline)
+            case 2:
+                body =
+                    "'"
+                    + lines.joined(separator: newline + "      ").split(
+                        separator: "'", omittingEmptySubsequences: false
+                    ).joined(separator: "''") + "'"
+            case 3:
+                let spiced = lines.map { line in
+                    line.split(separator: " ").map {
+                        $0 + (generator.next() % 3 == 0 ? pick(escapes) : "")
+                    }.joined(separator: " ")
+                }
+                body = "\"" + pick(escapes) + spiced.joined(separator: newline + "      ") + "\""
+            default:
+                // A plain scalar cannot start with `@` nor hold `: `.
+                body =
+                    "Then "
+                    + lines.joined(separator: newline + "      ").split(separator: ":").joined(
+                        separator: "")
+            }
+            let parsed = parse(
+                "shots:" + newline + "  s:" + newline + "    prompt: " + body + newline)
+            guard let prose = parsed.scene.shots.first?.prose else {
+                Issue.record("no shot in round \(round): \(parsed.diagnostics)")
+                continue
+            }
+            let text = Array(prose.text.utf8)
+            var index = 0
+            while index < text.count {
+                guard text[index] == UInt8(ascii: "@") else {
+                    index += 1
+                    continue
+                }
+                var end = index + 1
+                while end < text.count, text[end] >= UInt8(ascii: "a"),
+                    text[end] <= UInt8(ascii: "z")
+                { end += 1 }
+                let span = prose.sourceSpan(ofTextRange: index..<end)
+                #expect(
+                    Array(parsed.file.bytes[span.start..<span.end]) == Array(text[index..<end]),
+                    "round \(round)")
+                mentions += 1
+                index = end
+            }
+        }
+        #expect(mentions > 500)
+    }
+
     @Test func garbageAndTruncatedInputsNeverTrap() {
         var generator = SplitMix64(seed: 0x5EED)
-        let alphabet = Array("ab: -[]{},&*!|>'\"#\n\r\t ?~@%\\é✓\u{FEFF}".utf8) + [0xFF, 0x00, 0xC3]
+        let alphabet =
+            Array("ab: -[]{},&*!|>'\"#\n\r\t ?~@%\\é✓\u{FEFF}".utf8) + [0xFF, 0x00, 0xC3]
         var parsedCount = 0
         for _ in 0..<400 {
             let length = Int(generator.next() % 80)
             var bytes: [UInt8] = []
-            for _ in 0..<length { bytes.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+            for _ in 0..<length {
+                bytes.append(alphabet[Int(generator.next() % UInt64(alphabet.count))])
+            }
             _ = parse(bytes: bytes)
             parsedCount += 1
         }

@@ -1,24 +1,24 @@
-/// Builds the node tree of a YAML file from libyaml's events: expands aliases, checks for
-/// duplicate keys, a second document, and documents built to exhaust memory.
+/// Builds the ``YAMLDocument`` of a YAML file from libyaml's events: records aliases, checks
+/// for duplicate keys, a second document, and documents built to exhaust memory.
 enum YAMLComposer {
     /// The most nodes a document may have once its aliases are expanded.
     static let maxExpandedNodes = 1_000_000
-    /// The deepest nesting of sequences and mappings allowed.
+    /// The deepest nesting of sequences and mappings allowed, aliases expanded.
     static let maxDepth = 512
 
-    /// The document's root node: nil for an empty file, and nil after an error that leaves
-    /// no trustworthy tree (a syntax error, an undefined alias, a document too large). A
-    /// duplicate key is reported and its second entry dropped; a second document is reported
-    /// and ignored.
-    static func compose(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> YAMLNode? {
+    /// The document; its root is nil for an empty file. nil after an error that leaves no
+    /// trustworthy tree (a syntax error, an undefined alias, a document too large). A
+    /// duplicate key is reported and its pair dropped; a second document is reported and
+    /// ignored.
+    static func compose(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> YAMLDocument? {
         var composer = Composer(file: file)
         return composer.run(diagnostics: &diagnostics)
     }
 }
 
-/// An anchored node, with what an alias to it costs.
+/// What an alias to an anchored node costs once expanded.
 private struct AnchoredNode {
-    var node: YAMLNode
+    var id: Int32
     /// Nodes in it, itself included.
     var count: Int
     /// Its depth: 1 for a scalar.
@@ -27,13 +27,10 @@ private struct AnchoredNode {
 
 /// A sequence or mapping whose end event has not arrived yet.
 private struct OpenCollection {
-    var isMapping: Bool
-    /// The items of a sequence, or a mapping's keys and values alternating.
-    var nodes: [YAMLNode] = []
-    /// For each of `nodes`, where it is written here (an alias's `*name`).
-    var writtenSpans: [SourceSpan] = []
-    /// The start event's span.
-    var start: SourceSpan
+    /// Its record, appended when it started.
+    var record: Int32
+    /// Where its children start in the composer's `pending` stack.
+    var base: Int
     var anchor: String?
     var count = 1
     var height = 1
@@ -41,18 +38,25 @@ private struct OpenCollection {
 
 private struct Composer {
     let file: SourceFile
+    var document: YAMLDocument
     var stack: [OpenCollection] = []
+    /// The children of the open collections, innermost last.
+    var pending: [Int32] = []
     var anchors: [String: AnchoredNode] = [:]
     var expanded = 0
-    var root: YAMLNode? = nil
     /// Set after an error that makes the tree unfit for later phases.
     var failed = false
 
     init(file: SourceFile) {
         self.file = file
+        self.document = YAMLDocument(file: file.id)
+        // A scene has roughly one node per 25 bytes.
+        document.records.reserveCapacity(file.bytes.count / 25 + 16)
+        document.children.reserveCapacity(file.bytes.count / 25 + 16)
+        document.values.reserveCapacity(file.bytes.count / 40 + 16)
     }
 
-    mutating func run(diagnostics: inout DiagnosticBag) -> YAMLNode? {
+    mutating func run(diagnostics: inout DiagnosticBag) -> YAMLDocument? {
         let parser = YAMLEventParser(file)
         var documents = 0
         while true {
@@ -67,31 +71,41 @@ private struct Composer {
             case .streamStart, .documentEnd:
                 continue
             case .streamEnd:
-                return failed ? nil : root
+                return failed ? nil : document
             case .documentStart:
                 documents += 1
                 if documents > 1 {
                     diagnostics.report(
-                        .multipleDocuments, "found a second YAML document; a scene file is one document",
+                        .multipleDocuments,
+                        "found a second YAML document; a scene file is one document",
                         at: event.span,
-                        help: ["remove the '---' that starts it, or move it to a file of its own and import it"])
-                    return failed ? nil : root
+                        help: [
+                            "remove the '---' that starts it, or move it to a file of its own and import it"
+                        ])
+                    return failed ? nil : document
                 }
             case .alias(let name):
                 guard let target = anchors[name] else {
                     diagnostics.report(.yamlSyntax, "undefined alias '*\(name)'", at: event.span)
                     failed = true
-                    add(.scalar(YAMLScalar(value: "", style: .plain, span: event.span)), at: event.span, count: 1, height: 1)
+                    let id = append(.scalar, .plain, event.span, first: appendValue(""), count: 0)
+                    add(id, count: 1, height: 1)
                     continue
                 }
                 expanded += target.count
-                guard checkSize(at: event.span, depth: stack.count + target.height, into: &diagnostics) else {
+                guard
+                    checkSize(
+                        at: event.span, depth: stack.count + target.height, into: &diagnostics)
+                else {
                     return nil
                 }
-                add(target.node, at: event.span, count: target.count, height: target.height)
+                let id = append(.alias, .plain, event.span, first: target.id, count: 0)
+                add(id, count: target.count, height: target.height)
             case .scalar(let value, let style, let tag, let anchor):
                 expanded += 1
-                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else { return nil }
+                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
+                    return nil
+                }
                 var span = event.span
                 if anchor != nil || tag != nil {
                     // libyaml's mark starts at `&anchor` or `!tag`; the scalar is after them.
@@ -99,97 +113,180 @@ private struct Composer {
                         ProseAligner.skipProperties(from: span.start, to: span.end, in: $0)
                     }
                 }
-                let node = YAMLNode.scalar(YAMLScalar(value: value, style: style, tag: tag, span: span))
-                if let anchor { anchors[anchor] = AnchoredNode(node: node, count: 1, height: 1) }
-                add(node, at: span, count: 1, height: 1)
+                let id = append(.scalar, style, span, first: appendValue(value), count: 0)
+                if let tag {
+                    document.records[Int(id)].tag = Int32(document.tags.count)
+                    document.tags.append(tag)
+                }
+                if let anchor { anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1) }
+                add(id, count: 1, height: 1)
             case .sequenceStart(let anchor), .mappingStart(let anchor):
                 expanded += 1
-                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else { return nil }
-                var isMapping = false
-                if case .mappingStart = event.kind { isMapping = true }
-                stack.append(OpenCollection(isMapping: isMapping, start: event.span, anchor: anchor))
+                guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
+                    return nil
+                }
+                var kind = YAMLDocument.Kind.sequence
+                if case .mappingStart = event.kind { kind = .mapping }
+                let id = append(kind, .plain, event.span, first: 0, count: 0)
+                stack.append(OpenCollection(record: id, base: pending.count, anchor: anchor))
             case .sequenceEnd, .mappingEnd:
                 guard let open = stack.popLast() else { continue }
-                let span = open.start.union(event.span)
-                let node: YAMLNode
-                if open.isMapping {
-                    node = .mapping(YAMLMapping(pairs: pairs(of: open, diagnostics: &diagnostics), span: span))
-                } else {
-                    node = .sequence(YAMLSequence(items: open.nodes, span: span))
+                let index = Int(open.record)
+                if document.records[index].kind == .mapping {
+                    removeDuplicateKeys(from: open.base, diagnostics: &diagnostics)
                 }
+                document.records[index].first = Int32(document.children.count)
+                document.records[index].count = Int32(pending.count - open.base)
+                document.records[index].end = collectionEnd(open, closedBy: event.span)
+                document.children.append(contentsOf: pending[open.base...])
+                pending.removeSubrange(open.base...)
                 if let anchor = open.anchor {
-                    anchors[anchor] = AnchoredNode(node: node, count: open.count, height: open.height)
+                    anchors[anchor] = AnchoredNode(
+                        id: open.record, count: open.count, height: open.height)
                 }
-                add(node, at: span, count: open.count, height: open.height)
+                add(open.record, count: open.count, height: open.height)
             }
         }
     }
 
+    /// Where a collection ends: after its `]` or `}`, or after its last child in block style
+    /// (whose end event stands at the next token, past blank lines and comments).
+    private func collectionEnd(_ open: OpenCollection, closedBy end: SourceSpan) -> Int {
+        var offset = document.records[Int(open.record)].end
+        if end.end > end.start, end.start < file.bytes.count,
+            file.bytes[end.start] == UInt8(ascii: "]") || file.bytes[end.start] == UInt8(ascii: "}")
+        {
+            return max(offset, end.end)
+        }
+        if pending.count > open.base, let last = pending.last {
+            offset = max(offset, document.records[Int(last)].end)
+        }
+        return offset
+    }
+
+    private mutating func append(
+        _ kind: YAMLDocument.Kind, _ style: YAMLScalarStyle, _ span: SourceSpan, first: Int32,
+        count: Int32
+    ) -> Int32 {
+        document.records.append(
+            YAMLDocument.Record(
+                kind: kind, style: style, start: span.start, end: span.end, first: first,
+                count: count, tag: -1))
+        return Int32(document.records.count - 1)
+    }
+
+    private mutating func appendValue(_ value: String) -> Int32 {
+        document.values.append(value)
+        return Int32(document.values.count - 1)
+    }
+
     /// Adds a finished node to the innermost open collection, or makes it the root.
-    private mutating func add(_ node: YAMLNode, at written: SourceSpan, count: Int, height: Int) {
+    private mutating func add(_ id: Int32, count: Int, height: Int) {
         guard !stack.isEmpty else {
-            root = node
+            document.root = YAMLNodeID(index: id)
             return
         }
+        pending.append(id)
         let last = stack.count - 1
-        stack[last].nodes.append(node)
-        stack[last].writtenSpans.append(written)
         stack[last].count += count
         if height + 1 > stack[last].height { stack[last].height = height + 1 }
     }
 
     /// Reports E0025 and returns false when the document has grown too large or too deep.
-    private func checkSize(at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag) -> Bool {
+    private func checkSize(at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag)
+        -> Bool
+    {
         if expanded > YAMLComposer.maxExpandedNodes {
             diagnostics.report(
                 .yamlTooLarge,
                 "YAML document expands to more than \(YAMLComposer.maxExpandedNodes) nodes",
-                at: span, help: ["an alias repeats the node it names; use fewer or smaller aliases"])
+                at: span, help: ["an alias repeats the node it names; use fewer or smaller aliases"]
+            )
             return false
         }
         if depth > YAMLComposer.maxDepth {
             diagnostics.report(
-                .yamlTooLarge, "YAML nesting is deeper than \(YAMLComposer.maxDepth) levels", at: span)
+                .yamlTooLarge, "YAML nesting is deeper than \(YAMLComposer.maxDepth) levels",
+                at: span)
             return false
         }
         return true
     }
 
-    /// The pairs of a finished mapping, a duplicate key reported (E0021) and its pair dropped.
-    private func pairs(of open: OpenCollection, diagnostics: inout DiagnosticBag) -> [YAMLPair] {
-        let count = open.nodes.count / 2
-        var pairs: [YAMLPair] = []
-        pairs.reserveCapacity(count)
-        // Small mappings compare keys directly; large ones (a scene's shots) use a dictionary.
-        var seen: [String: SourceSpan]? = count > 16 ? Dictionary(minimumCapacity: count) : nil
-        for index in 0..<count {
-            let key = open.nodes[2 * index]
-            let pair = YAMLPair(key: key, value: open.nodes[2 * index + 1], valueSpan: open.writtenSpans[2 * index + 1])
-            guard case .scalar(let scalar) = key else {
-                pairs.append(pair)
-                continue
-            }
-            var first: SourceSpan? = nil
-            if seen != nil {
-                first = seen?[scalar.value]
-                if first == nil { seen?[scalar.value] = scalar.span }
-            } else {
-                for earlier in pairs {
-                    if case .scalar(let other) = earlier.key, other.value == scalar.value {
-                        first = other.span
-                        break
-                    }
+    /// The value of a scalar key (an alias followed), nil for other keys. Static, so that
+    /// calling it from a mutating method never copies the composer.
+    private static func keyValue(_ id: Int32, in document: borrowing YAMLDocument) -> String? {
+        var record = document.records[Int(id)]
+        if record.kind == .alias { record = document.records[Int(record.first)] }
+        return record.kind == .scalar ? document.values[Int(record.first)] : nil
+    }
+
+    /// Reports each duplicate key of the mapping whose keys and values are `pending[base...]`
+    /// (E0021) and drops its pair.
+    private mutating func removeDuplicateKeys(from base: Int, diagnostics: inout DiagnosticBag) {
+        let pairCount = (pending.count - base) / 2
+        var duplicates: [Int] = []
+        if pairCount <= 16 {
+            // Small mappings compare keys directly.
+            for index in 0..<pairCount {
+                guard let key = Self.keyValue(pending[base + 2 * index], in: document) else {
+                    continue
+                }
+                for earlier in 0..<index
+                where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
+                    // `earlier` is the first occurrence: the scan starts at the front.
+                    report(
+                        duplicate: key, at: pending[base + 2 * index],
+                        first: pending[base + 2 * earlier], into: &diagnostics)
+                    duplicates.append(index)
+                    break
                 }
             }
-            if let first {
-                diagnostics.report(
-                    .duplicateKey, "duplicate key '\(scalar.value)'", at: open.writtenSpans[2 * index],
-                    notes: [DiagnosticNote("first given here", at: first)])
-            } else {
-                pairs.append(pair)
+        } else {
+            // Large ones (a scene's shots) use an open-addressing table of key ids, hashed
+            // with FNV-1a: much cheaper than a dictionary of strings.
+            var capacity = 64
+            while capacity < 2 * pairCount { capacity *= 2 }
+            var table = [Int32](repeating: -1, count: capacity)
+            for index in 0..<pairCount {
+                let id = pending[base + 2 * index]
+                guard var key = Self.keyValue(id, in: document) else { continue }
+                var slot = key.withUTF8 { Self.hash($0) } & (capacity - 1)
+                while table[slot] >= 0 {
+                    let other = table[slot]
+                    if Self.keyValue(other, in: document) == key {
+                        report(duplicate: key, at: id, first: other, into: &diagnostics)
+                        duplicates.append(index)
+                        break
+                    }
+                    slot = (slot + 1) & (capacity - 1)
+                }
+                if table[slot] < 0 { table[slot] = id }
             }
         }
-        return pairs
+        // Drop the duplicates' keys and values, last first so that the indexes stay right.
+        for index in duplicates.reversed() {
+            pending.removeSubrange((base + 2 * index)..<(base + 2 * index + 2))
+        }
+    }
+
+    /// FNV-1a over the bytes.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+
+    private func report(
+        duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag
+    ) {
+        diagnostics.report(
+            .duplicateKey, "duplicate key '\(key)'",
+            at: document.writtenSpan(of: YAMLNodeID(index: id)),
+            notes: [
+                DiagnosticNote(
+                    "first given here", at: document.writtenSpan(of: YAMLNodeID(index: first)))
+            ])
     }
 
     /// Reports libyaml's error: E0001 for invalid UTF-8, otherwise E0020.
@@ -197,7 +294,9 @@ private struct Composer {
         let code: DiagnosticCode =
             error.stage == .reader && error.problem.contains("UTF-8") ? .invalidUTF8 : .yamlSyntax
         var notes: [DiagnosticNote] = []
-        if let context = error.context { notes.append(DiagnosticNote(context, at: error.contextSpan)) }
+        if let context = error.context {
+            notes.append(DiagnosticNote(context, at: error.contextSpan))
+        }
         diagnostics.report(code, error.problem, at: error.span, notes: notes)
     }
 }

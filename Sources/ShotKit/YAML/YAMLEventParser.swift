@@ -110,7 +110,8 @@ final class YAMLEventParser {
         self.input = input
         parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
-        marks = MarkConverter(input: UnsafeBufferPointer(start: input.baseAddress, count: count), base: bom)
+        marks = MarkConverter(
+            input: UnsafeBufferPointer(start: input.baseAddress, count: count), base: bom)
         initialized = yaml_parser_initialize(parser) != 0
         if initialized {
             yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
@@ -159,7 +160,9 @@ final class YAMLEventParser {
             let scalar = data.scalar
             let value: String
             if let bytes = scalar.value, scalar.length > 0 {
-                value = String(decoding: UnsafeBufferPointer(start: bytes, count: scalar.length), as: UTF8.self)
+                value = String(
+                    decoding: UnsafeBufferPointer(start: bytes, count: scalar.length), as: UTF8.self
+                )
             } else {
                 value = ""
             }
@@ -221,7 +224,8 @@ final class YAMLEventParser {
         let local = offset - marks.base
         guard local >= 0, local < marks.input.count else { return emptySpan(offset) }
         let width = MarkConverter.width(ofLeadByte: marks.input[local])
-        return SourceSpan(file: file, start: offset, end: min(offset + width, marks.base + marks.input.count))
+        return SourceSpan(
+            file: file, start: offset, end: min(offset + width, marks.base + marks.input.count))
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {
@@ -264,12 +268,19 @@ struct MarkConverter {
     init(input: UnsafeBufferPointer<UInt8>, base: Int) {
         self.input = input
         self.base = base
-        var ascii = true
-        for byte in input where byte >= 0x80 {
-            ascii = false
-            break
+        self.isASCII = Self.isASCII(input)
+    }
+
+    /// Whether no byte has its high bit set; reads eight bytes at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        let words = bytes.count / 8
+        var mask: UInt64 = 0
+        for index in 0..<words {
+            mask |= base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
         }
-        self.isASCII = ascii
+        for index in (words * 8)..<bytes.count { mask |= UInt64(bytes[index]) }
+        return mask & 0x8080_8080_8080_8080 == 0
     }
 
     /// How many bytes a UTF-8 sequence starting with `byte` has (1 for stray bytes).

@@ -12,12 +12,17 @@ public enum YAMLFrontEnd {
 
     /// Parses `file` as a YAML scene. Syntax errors (E0020, E0001), a document too large
     /// (E0025) or an undefined alias give an empty tree; duplicate keys (E0021), values of the
-    /// wrong kind (E0022), a second document (E0023) and unknown keys (W0002) are reported and
-    /// the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
+    /// wrong kind (E0022), a second document (E0023), missing values (E0024) and unknown keys
+    /// (W0002) are reported and the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.
+    /// Comments (which libyaml skips) are recovered from the bytes between scalars.
     public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
         var scene = SceneSyntax(file: file.id, surface: .yaml)
-        guard let root = YAMLComposer.compose(file, diagnostics: &diagnostics) else { return scene }
-        var builder = SceneBuilder(file: file)
+        guard let document = YAMLComposer.compose(file, diagnostics: &diagnostics) else {
+            return scene
+        }
+        scene.comments = YAMLCommentScanner.comments(in: file, document: document)
+        guard let root = document.root else { return scene }
+        var builder = SceneBuilder(file: file, document: document)
         // Swapped in and out so that the bag's storage is never copied.
         swap(&builder.diagnostics, &diagnostics)
         builder.build(root)
@@ -25,28 +30,49 @@ public enum YAMLFrontEnd {
         scene.items = builder.items
         return scene
     }
+
+    /// The YAML document of `file`, with spans, for tools that need the YAML structure itself
+    /// (a formatter); nil after a syntax error. Reports the problems of the YAML itself
+    /// (E0001, E0020, E0021, E0023, E0025), none about the scene.
+    public static func document(
+        of file: SourceFile, diagnostics: inout DiagnosticBag
+    ) -> YAMLDocument? {
+        YAMLComposer.compose(file, diagnostics: &diagnostics)
+    }
 }
 
 /// Maps a scene's root node to top-level items.
 private struct SceneBuilder {
     let file: SourceFile
+    let document: YAMLDocument
     var diagnostics = DiagnosticBag()
     var items: [TopLevelSyntax] = []
 
-    init(file: SourceFile) {
+    init(file: SourceFile, document: YAMLDocument) {
         self.file = file
+        self.document = document
     }
 
-    mutating func build(_ root: YAMLNode) {
-        guard case .mapping(let mapping) = root else {
-            if !root.isNull {
+    mutating func build(_ root: YAMLNodeID) {
+        guard document.kind(of: root) == .mapping else {
+            if !document.isNull(root) {
                 diagnostics.report(
-                    .wrongNodeKind, "expected a mapping of scene keys, found \(root.kindDescription)",
-                    at: root.span, help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
+                    .wrongNodeKind,
+                    "expected a mapping of scene keys, found \(document.kindDescription(of: root))",
+                    at: document.span(of: root),
+                    help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
             }
             return
         }
-        for pair in mapping.pairs {
+        let count = document.pairCount(of: root)
+        // Roughly one item per entry of each section: reserved once, never regrown.
+        var expected = 0
+        for index in 0..<count {
+            expected += 1 + document.pairCount(of: document.pair(index, of: root).value)
+        }
+        items.reserveCapacity(expected)
+        for index in 0..<count {
+            let pair = document.pair(index, of: root)
             guard let key = keyScalar(pair) else { continue }
             switch key.value {
             case "import": imports(pair)
@@ -67,14 +93,19 @@ private struct SceneBuilder {
 
     /// `import: cast.yaml` or `import: [a.yaml, b.shot]`.
     private mutating func imports(_ pair: YAMLPair) {
-        switch pair.value {
-        case .scalar(let scalar):
-            if scalar.isNull { return }
-            items.append(.importFile(ImportSyntax(path: located(scalar), span: pair.span)))
-        case .sequence(let sequence):
-            for item in sequence.items {
-                guard let scalar = scalarValue(item, expected: "a path", in: "import") else { continue }
-                items.append(.importFile(ImportSyntax(path: located(scalar), span: scalar.span)))
+        switch document.kind(of: pair.value) {
+        case .scalar, .alias:
+            guard let scalar = document.scalar(pair.value), !scalar.isNull else { return }
+            items.append(
+                .importFile(ImportSyntax(path: Self.located(scalar), span: document.span(of: pair)))
+            )
+        case .sequence:
+            for item in document.items(of: pair.value) {
+                guard let scalar = scalarValue(item, expected: "a path", in: "import") else {
+                    continue
+                }
+                items.append(
+                    .importFile(ImportSyntax(path: Self.located(scalar), span: scalar.span)))
             }
         case .mapping:
             wrongKind(pair.value, expected: "a path or a list of paths", for: "import")
@@ -83,62 +114,82 @@ private struct SceneBuilder {
 
     /// `model: standard`, `duration: 5`, `aspect: 16:9`.
     private mutating func setting(_ setting: SettingKey, _ pair: YAMLPair, _ key: YAMLScalar) {
-        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: pair.span) else { return }
+        let span = document.span(of: pair)
+        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span)
+        else { return }
         items.append(
             .setting(
                 SettingSyntax(
-                    key: Located(setting, at: key.span), value: located(value), span: pair.span)))
+                    key: Located(setting, at: key.span), value: Self.located(value), span: span)))
     }
 
     /// `characters:` or `props:`: names to mappings of `front`, `refs` and `note`.
-    private mutating func elements(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, expected: "a mapping from names to \(kind.yamlSection)")
+    private mutating func elements(
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+    ) {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to \(kind.yamlSection)")
         else { return }
-        for entry in entries.pairs {
+        for entryIndex in 0..<document.pairCount(of: entries) {
+            let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry) else { continue }
             var fields: [FieldSyntax] = []
-            switch entry.value {
-            case .mapping(let body):
-                for field in body.pairs {
+            switch document.kind(of: entry.value) {
+            case .mapping:
+                for fieldIndex in 0..<document.pairCount(of: entry.value) {
+                    let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field) else { continue }
                     switch key.value {
                     case "front", "note":
-                        if field.value.isNull { continue }
-                        guard let value = scalarValue(field.value, expected: "a value", in: key.value) else {
+                        if document.isNull(field.value) { continue }
+                        guard
+                            let value = scalarValue(field.value, expected: "a value", in: key.value)
+                        else {
                             continue
                         }
                         fields.append(
-                            FieldSyntax(key: located(key), values: [located(value)], span: field.span))
+                            FieldSyntax(
+                                key: Self.located(key), values: [Self.located(value)],
+                                span: document.span(of: field)))
                     case "refs":
                         guard let values = refs(field.value) else { continue }
-                        fields.append(FieldSyntax(key: located(key), values: values, span: field.span))
+                        fields.append(
+                            FieldSyntax(
+                                key: Self.located(key), values: values,
+                                span: document.span(of: field)))
                     default:
                         unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
                     }
                 }
-            case .scalar(let scalar) where scalar.isNull:
+            case .scalar where document.isNull(entry.value):
                 break
             default:
                 wrongKind(
-                    entry.value, expected: "a mapping with 'front', 'refs' and 'note'", for: name.value)
+                    entry.value, expected: "a mapping with 'front', 'refs' and 'note'",
+                    for: name.value)
             }
             items.append(
                 .declaration(
                     DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: located(name), fields: fields,
-                        span: entry.span)))
+                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                        fields: fields,
+                        span: document.span(of: entry))))
         }
     }
 
     /// The values of `refs`: a list of scalars, or one scalar; nil (reported) for a mapping.
-    private mutating func refs(_ node: YAMLNode) -> [Located<String>]? {
-        switch node {
-        case .scalar(let scalar):
-            return scalar.isNull ? [] : [located(scalar)]
-        case .sequence(let sequence):
+    private mutating func refs(_ node: YAMLNodeID) -> [Located<String>]? {
+        switch document.kind(of: node) {
+        case .scalar, .alias:
+            guard let scalar = document.scalar(node), !scalar.isNull else { return [] }
+            return [Self.located(scalar)]
+        case .sequence:
             var values: [Located<String>] = []
-            for item in sequence.items {
-                if let scalar = scalarValue(item, expected: "an image", in: "refs") { values.append(located(scalar)) }
+            for item in document.items(of: node) {
+                if let scalar = scalarValue(item, expected: "an image", in: "refs") {
+                    values.append(Self.located(scalar))
+                }
             }
             return values
         case .mapping:
@@ -148,76 +199,102 @@ private struct SceneBuilder {
     }
 
     /// `images:` or `styles:`: names to image values.
-    private mutating func images(_ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, expected: "a mapping from names to images") else { return }
-        for entry in entries.pairs {
+    private mutating func images(
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+    ) {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to images")
+        else {
+            return
+        }
+        for entryIndex in 0..<document.pairCount(of: entries) {
+            let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry) else { continue }
-            let image = scalarValue(entry.value, expected: "an image", in: name.value, at: entry.span)
+            let span = document.span(of: entry)
+            let image = scalarValue(entry.value, expected: "an image", in: name.value, at: span)
             items.append(
                 .declaration(
                     DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: located(name),
-                        image: image.map(located), span: entry.span)))
+                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                        image: image.map(Self.located), span: span)))
         }
     }
 
     /// `shots:`: names to mappings of `duration`, `aspect` and `prompt`, or to a prompt.
     private mutating func shots(_ section: YAMLPair, _ sectionKey: YAMLScalar) {
-        guard let entries = sectionMapping(section, expected: "a mapping from names to shots") else { return }
-        for entry in entries.pairs {
+        guard
+            let entries = sectionMapping(
+                section, sectionKey, expected: "a mapping from names to shots")
+        else {
+            return
+        }
+        for entryIndex in 0..<document.pairCount(of: entries) {
+            let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry) else { continue }
             var duration: Located<String>? = nil
             var aspect: Located<String>? = nil
             // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
             var prose = ProseSyntax(text: "", pieces: [], span: emptySpan(at: name.span.end))
-            switch entry.value {
-            case .scalar(let scalar):
+            switch document.kind(of: entry.value) {
+            case .scalar, .alias:
                 // An extension: `name: text` is a shot with that prompt.
-                if !scalar.isNull { prose = ProseAligner.prose(of: scalar, in: file) }
-            case .mapping(let body):
-                for field in body.pairs {
+                if let scalar = document.scalar(entry.value), !scalar.isNull {
+                    prose = ProseAligner.prose(of: scalar, in: file)
+                }
+            case .mapping:
+                for fieldIndex in 0..<document.pairCount(of: entry.value) {
+                    let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field) else { continue }
                     switch key.value {
                     case "duration":
-                        duration = scalarValue(field.value, expected: "a duration", in: key.value, at: field.span)
-                            .map(located)
+                        duration = scalarValue(
+                            field.value, expected: "a duration", in: key.value,
+                            at: document.span(of: field)
+                        ).map(Self.located)
                     case "aspect":
-                        aspect = scalarValue(field.value, expected: "an aspect ratio", in: key.value, at: field.span)
-                            .map(located)
+                        aspect = scalarValue(
+                            field.value, expected: "an aspect ratio", in: key.value,
+                            at: document.span(of: field)
+                        ).map(Self.located)
                     case "prompt":
-                        if case .scalar(let scalar) = field.value {
+                        if let scalar = document.scalar(field.value) {
                             prose =
                                 scalar.isNull
-                                ? ProseSyntax(text: "", pieces: [], span: emptySpan(at: key.span.end))
+                                ? ProseSyntax(
+                                    text: "", pieces: [], span: emptySpan(at: key.span.end))
                                 : ProseAligner.prose(of: scalar, in: file)
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt")
-                            prose.span = field.value.span
+                            prose.span = document.span(of: field.value)
                         }
                     default:
                         unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot")
                     }
                 }
             case .sequence:
-                wrongKind(entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'", for: name.value)
+                wrongKind(
+                    entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'",
+                    for: name.value)
                 continue
             }
             items.append(
                 .shot(
                     ShotSyntax(
-                        name: located(name), duration: duration, aspect: aspect, prose: prose,
-                        span: entry.span)))
+                        name: Self.located(name), duration: duration, aspect: aspect, prose: prose,
+                        span: document.span(of: entry))))
         }
     }
 
     // MARK: Helpers
 
     /// The mapping of a section; nil (and nothing reported) for an empty section.
-    private mutating func sectionMapping(_ section: YAMLPair, expected: String) -> YAMLMapping? {
-        guard let key = keyScalar(section) else { return nil }
-        switch section.value {
-        case .mapping(let mapping): return mapping
-        case .scalar(let scalar) where scalar.isNull: return nil
+    private mutating func sectionMapping(_ section: YAMLPair, _ key: YAMLScalar, expected: String)
+        -> YAMLNodeID?
+    {
+        switch document.kind(of: section.value) {
+        case .mapping: return section.value
+        case .scalar where document.isNull(section.value): return nil
         default:
             wrongKind(section.value, expected: expected, for: key.value)
             return nil
@@ -226,36 +303,41 @@ private struct SceneBuilder {
 
     /// The key of `pair` when it is a scalar; a list or mapping as a key is reported.
     private mutating func keyScalar(_ pair: YAMLPair) -> YAMLScalar? {
-        if case .scalar(let scalar) = pair.key { return scalar }
+        if let scalar = document.scalar(pair.key) { return scalar }
         diagnostics.report(
-            .wrongNodeKind, "expected a name as key, found \(pair.key.kindDescription)", at: pair.key.span)
+            .wrongNodeKind,
+            "expected a name as key, found \(document.kindDescription(of: pair.key))",
+            at: document.writtenSpan(of: pair.key))
         return nil
     }
 
     /// A scalar where one belongs: reports a list or a mapping (E0022), and a missing value
     /// (E0024) at `missingAt` when one is given; otherwise nil for a null.
     private mutating func scalarValue(
-        _ node: YAMLNode, expected: String, in key: String, at missingAt: SourceSpan? = nil
+        _ node: YAMLNodeID, expected: String, in key: String, at missingAt: SourceSpan? = nil
     ) -> YAMLScalar? {
-        switch node {
-        case .scalar(let scalar):
-            guard scalar.isNull else { return scalar }
-            diagnostics.report(.missingValue, "expected \(expected) for '\(key)', found nothing", at: missingAt ?? scalar.span)
-            return nil
-        default:
+        guard let scalar = document.scalar(node) else {
             wrongKind(node, expected: expected, for: key)
             return nil
         }
+        guard scalar.isNull else { return scalar }
+        diagnostics.report(
+            .missingValue, "expected \(expected) for '\(key)', found nothing",
+            at: missingAt ?? scalar.span)
+        return nil
     }
 
-    private mutating func wrongKind(_ node: YAMLNode, expected: String, for key: String) {
+    private mutating func wrongKind(_ node: YAMLNodeID, expected: String, for key: String) {
         diagnostics.report(
-            .wrongNodeKind, "expected \(expected) for '\(key)', found \(node.kindDescription)", at: node.span)
+            .wrongNodeKind,
+            "expected \(expected) for '\(key)', found \(document.kindDescription(of: node))",
+            at: document.writtenSpan(of: node))
     }
 
     /// W0002 with a did-you-mean among `known`.
     private mutating func unknownKey(_ key: YAMLScalar, among known: [String], in place: String?) {
-        let message = place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
+        let message =
+            place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
         let help: String
         if let suggestion = Suggestion.closest(to: key.value, among: known) {
             help = "did you mean '\(suggestion)'?"
@@ -265,7 +347,8 @@ private struct SceneBuilder {
         diagnostics.report(.unknownKey, message, at: key.span, help: [help])
     }
 
-    private func located(_ scalar: YAMLScalar) -> Located<String> {
+    /// A static function, so that `.map(Self.located)` does not capture (copy) the builder.
+    private static func located(_ scalar: YAMLScalar) -> Located<String> {
         Located(scalar.value, at: scalar.span)
     }
 
