@@ -60,7 +60,11 @@ struct Build: ParsableCommand {
             } else if self.shot.count == 1, let only = shots.first {
                 Terminal.write(bytes: try builder.body(for: only, images: form).bytes(pretty: true) + [0x0A])
             } else {
-                Terminal.write(bytes: try builder.buildArray(shots, images: form).bytes(pretty: true) + [0x0A])
+                let array = try builder.buildArray(shots, images: form)
+                // About a kilobyte per shot with paths kept: saves regrowing a large output.
+                var bytes = array.bytes(pretty: true, capacity: shots.count * (keepPaths ? 1024 : 4096))
+                bytes.append(0x0A)
+                Terminal.write(bytes: bytes)
             }
         } catch let error as RequestBuildError {
             Terminal.writeError("error: \(error)\n")

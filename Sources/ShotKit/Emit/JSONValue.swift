@@ -1,6 +1,6 @@
 /// A JSON value whose objects keep their keys in the order given, so output is deterministic
 /// and matches the field order the spec prescribes.
-public indirect enum JSONValue: Hashable, Sendable {
+public enum JSONValue: Hashable, Sendable {
     /// `null`.
     case null
     /// `true` or `false`.
@@ -32,9 +32,9 @@ public indirect enum JSONValue: Hashable, Sendable {
     }
 
     /// The JSON text as UTF-8 bytes, as ``rendered(pretty:)`` but without making a String.
-    public func bytes(pretty: Bool) -> [UInt8] {
+    public func bytes(pretty: Bool, capacity: Int = 256) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(capacity)
         write(into: &out, pretty: pretty, depth: 0)
         return out
     }

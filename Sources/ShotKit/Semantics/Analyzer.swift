@@ -129,11 +129,24 @@ public struct Analyzer {
         syntaxErrorSpans.contains { $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1) }
     }
 
+    private static let tokenPrefixes = [Array("element".utf8), Array("image".utf8)]
+
+    /// Whether `name` is `element` or `image` in any case followed by digits (no allocation:
+    /// it runs for every mention).
     private static func isPositionalToken(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        for prefix in ["element", "image"] where lowered.hasPrefix(prefix) {
-            let digits = lowered.dropFirst(prefix.count)
-            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        let utf8 = name.utf8
+        for prefix in tokenPrefixes where utf8.count > prefix.count {
+            var index = utf8.startIndex
+            var matches = true
+            for expected in prefix {
+                // ORing 0x20 lowercases an ASCII letter; the prefixes are letters only.
+                if utf8[index] | 0x20 != expected {
+                    matches = false
+                    break
+                }
+                index = utf8.index(after: index)
+            }
+            if matches, utf8[index...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
         }
         return false
     }
@@ -457,9 +470,9 @@ public struct Analyzer {
         let scan = MentionScanner.scan(prose.text)
         var elements: [Int] = []
         var images: [Int] = []
-        var tokens: [Int: String] = [:]
+        // Every mention with its reference and token; a reference's first entry is its first
+        // mention. Shots mention few references, so a linear search beats a dictionary.
         var mentions: [Mention] = []
-        var firstSpans: [Int: SourceSpan] = [:]
         for found in scan.mentions {
             let span = prose.sourceSpan(ofTextRange: found.range)
             if Self.isPositionalToken(found.name) && referenceIndex[found.name] == nil {
@@ -476,8 +489,8 @@ public struct Analyzer {
                 continue
             }
             let token: String
-            if let known = tokens[index] {
-                token = known
+            if let known = mentions.first(where: { $0.reference == index }) {
+                token = known.token
             } else {
                 if references[index].kind.isElement {
                     elements.append(index)
@@ -486,8 +499,6 @@ public struct Analyzer {
                     images.append(index)
                     token = "@Image\(images.count)"
                 }
-                tokens[index] = token
-                firstSpans[index] = span
             }
             mentions.append(Mention(name: found.name, reference: index, token: token, span: span))
         }
@@ -495,7 +506,7 @@ public struct Analyzer {
         if total > Self.maxReferences {
             let notes = Self.groupByLine(
                 (elements + images).compactMap { index in
-                    firstSpans[index].map { ($0, "'@\(references[index].name)' → \(tokens[index] ?? "")") }
+                    mentions.first { $0.reference == index }.map { ($0.span, "'@\($0.name)' → \($0.token)") }
                 }, in: sources)
             diagnostics.report(
                 .tooManyReferences,
@@ -505,8 +516,11 @@ public struct Analyzer {
             failed = true
         }
         guard !failed else { return nil }
-        let prompt = MentionScanner.substitute(prose.text, scan: scan) { name in
-            referenceIndex[name].flatMap { tokens[$0] }
+        // No mention was skipped (that fails the shot), so they pair with the scan's in order.
+        var next = 0
+        let prompt = MentionScanner.substitute(prose.text, scan: scan) { _ in
+            defer { next += 1 }
+            return mentions[next].token
         }
         // Counting characters (grapheme clusters) is slow; few prompts come near the cap.
         let length = prompt.utf8.count <= Self.maxPromptLength ? 0 : prompt.count

@@ -32,7 +32,8 @@ public struct SceneSyntax: Sendable {
     public var surface: SurfaceSyntax
     /// The top-level items in file order.
     public var items: [TopLevelSyntax]
-    /// Comments, in file order (the `.shot` front end keeps them; libyaml reports none).
+    /// Comments, in file order (the `.shot` front end keeps them; the YAML front end recovers
+    /// them, since libyaml reports none).
     public var comments: [CommentSyntax]
 
     /// A tree of `items`.
