@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+/// `shotc build`, `check` and `explain`, run as a writer runs them: the built binary, in a
+/// scratch copy of an example, with its exit status, stdout and stderr.
+@Suite struct BuildCLITests {
+    private let environment = ShotcProcess.environment([:])
+
+    private func scratch() throws -> Scratch {
+        try Scratch(example: "greenhouse", file: "greenhouse.shot")
+    }
+
+    private func write(_ text: String, to name: String, in scratch: Scratch) throws {
+        try text.write(toFile: scratch.folder + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    @Test func buildPrintsTheExpectedArray() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run(["build", "greenhouse.shot", "--keep-paths"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        let expected = try String(contentsOfFile: scratch.folder + "/greenhouse.expected.json", encoding: .utf8)
+        #expect(result.stdout == expected)
+    }
+
+    @Test func oneShotPrintsItsBodyAlone() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run(["build", "greenhouse.yaml", "--shot", "orbit", "--keep-paths"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(body["prompt"] as? String == "A slow 180-degree orbit around @Element1, @Image1 palette.")
+        #expect(body["duration"] as? String == "8")
+        #expect(result.stdout.hasPrefix("{\n  \"prompt\": "))
+    }
+
+    @Test func outputFolderGetsOneFilePerShot() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run(["build", "greenhouse.shot", "-o", "requests", "--keep-paths"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "wrote 2 requests to requests\n")
+        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.folder + "/requests").sorted()
+        #expect(names == ["opening.json", "orbit.json"])
+        let single = try scratch.run(["build", "greenhouse.shot", "--shot", "opening", "--keep-paths"], environment: environment)
+        let written = try String(contentsOfFile: scratch.folder + "/requests/opening.json", encoding: .utf8)
+        #expect(written == single.stdout)
+    }
+
+    @Test func embeddedImagesAreDeterministic() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let first = try scratch.run(["build", "greenhouse.shot"], environment: environment)
+        let second = try scratch.run(["build", "greenhouse.yaml"], environment: environment)
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.contains("\"frontal_image_url\": \"data:image/png;base64,iVBORw0KGgo"))
+        #expect(!first.stdout.contains("refs/mara-front.png"))
+        #expect(first.stdout == second.stdout)
+    }
+
+    @Test func costGoesToStandardError() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run(["build", "greenhouse.shot", "--keep-paths", "--cost"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr == """
+            cost estimate: standard tier, $0.084/s
+              opening   5 s  $0.420
+              orbit     8 s  $0.672
+              total    13 s  $1.092
+
+            """)
+    }
+
+    @Test func unknownShotIsAUsageError() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run(["build", "greenhouse.shot", "--shot", "openning"], environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("error[E0105]: unknown shot 'openning'\n  = help: did you mean 'opening'?\n"))
+    }
+
+    @Test func errorsExitOneWithEveryDiagnosticAndNoOutput() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        try write(
+            """
+            character mara
+              front refs/mara-front.png
+              refs  refs/mara-side.png
+
+            shot a 12s
+              @mra waits.
+            shot b 4:3
+              @mara waits.
+            """, to: "broken.shot", in: scratch)
+        let result = try scratch.run(["build", "broken.shot"], environment: environment)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("broken.shot:5:8: error[E0201]: invalid duration '12s'\n"))
+        #expect(result.stderr.contains("broken.shot:6:3: error[E0101]: unknown reference '@mra'\n"))
+        #expect(result.stderr.contains("broken.shot:7:8: error[E0202]: invalid aspect ratio '4:3'\n"))
+        #expect(result.stderr.hasSuffix("\n3 errors\n"))
+        #expect(!result.stderr.contains("\u{1B}["), "no colour off a terminal")
+        let colored = try scratch.run(["check", "broken.shot", "--color", "always"], environment: environment)
+        #expect(colored.status == 1)
+        #expect(colored.stderr.contains("\u{1B}[1;31merror[E0201]\u{1B}[0m"))
+    }
+
+    @Test func jsonDiagnosticsAreOneObjectPerLine() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        try write("shot a\n  @nobody waits.\n", to: "one.shot", in: scratch)
+        let result = try scratch.run(["check", "one.shot", "--diagnostics", "json"], environment: environment)
+        #expect(result.status == 1, "\(result)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(object["file"] as? String == "one.shot")
+        #expect(object["line"] as? Int == 2)
+        #expect(object["column"] as? Int == 3)
+        #expect(object["endColumn"] as? Int == 10)
+        #expect(object["code"] as? String == "E0101")
+        #expect(object["severity"] as? String == "error")
+        #expect(object["notes"] is [Any])
+    }
+
+    @Test func denyWarningsTurnsWarningsIntoFailures() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        try write("image attic refs/greenhouse.png\nshot a\n  An empty stage.\n", to: "warn.shot", in: scratch)
+        let lenient = try scratch.run(["check", "warn.shot"], environment: environment)
+        #expect(lenient.status == 0, "\(lenient)")
+        #expect(lenient.stderr.contains("warn.shot:1:7: warning[W0001]: image 'attic' is never mentioned"))
+        let strict = try scratch.run(["check", "warn.shot", "--deny-warnings"], environment: environment)
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.stderr.contains("warn.shot:1:7: error[W0001]"))
+    }
+
+    @Test func checkReportsEachFileAndIsSilentWhenClean() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let clean = try scratch.run(["check", "greenhouse.shot", "greenhouse.yaml"], environment: environment)
+        #expect(clean.status == 0, "\(clean)")
+        #expect(clean.stdout.isEmpty && clean.stderr.isEmpty)
+        let missing = try scratch.run(["check", "greenhouse.shot", "nothere.yaml"], environment: environment)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("error[E0402]: cannot read scene file 'nothere.yaml': no such file\n"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        for arguments in [["build"], ["frobnicate"], ["run", "greenhouse.shot", "-j", "0"], ["build", "greenhouse.shot", "--diagnostics", "xml"]] {
+            let result = try scratch.run(arguments, environment: environment)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(!result.stderr.isEmpty)
+        }
+    }
+
+    @Test func explainShowsACodeOrListsThemAll() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let one = try scratch.run(["explain", "e0101"], environment: environment)
+        #expect(one.status == 0, "\(one)")
+        #expect(one.stdout.hasPrefix("E0101: unknown reference (error)\n\n"))
+        let all = try scratch.run(["explain"], environment: environment)
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("E0101  error    unknown reference\n"))
+        #expect(all.stdout.contains("W0006  warning  setting in imported file ignored\n"))
+        let unknown = try scratch.run(["explain", "E9999"], environment: environment)
+        #expect(unknown.status == 2)
+    }
+
+    @Test(arguments: ["build", "check", "run", "cancel", "explain"])
+    func everyHelpShowsExamples(command: String) throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        let result = try scratch.run([command, "--help"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("Examples:"), "\(result.stdout)")
+        #expect(result.stdout.contains("shotc \(command == "explain" ? "explain E0101" : command)"))
+    }
+}
