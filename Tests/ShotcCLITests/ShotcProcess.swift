@@ -220,69 +220,11 @@ struct StandInControl {
         return try send("GET", components.percentEncodedPath)
     }
 
-    /// Sends one request and reads the whole reply (the connection is closed by the server).
+    /// Sends one request on a new connection and reads the whole reply.
     func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> Reply {
-        #if os(Linux)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw ControlError("socket: \(errno)") }
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw ControlError("connect: \(errno)") }
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        if !body.isEmpty { head += "Content-Type: application/json\r\n" }
-        head += "Content-Length: \(body.count)\r\n\r\n"
-        let request = Array(head.utf8) + body
-        var sent = 0
-        while sent < request.count {
-            let count = request[sent...].withUnsafeBytes { raw -> Int in
-                #if os(Linux)
-                    Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
-                #else
-                    Darwin.send(descriptor, raw.baseAddress, raw.count, 0)
-                #endif
-            }
-            guard count > 0 else { throw ControlError("send failed") }
-            sent += count
-        }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(descriptor, &chunk, chunk.count, 0)
-            if count > 0 {
-                received += chunk[0..<count]
-            } else if count < 0 && errno == EINTR {
-                continue
-            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                throw ControlError("timed out reading \(method) \(target)")
-            } else {
-                break
-            }
-        }
-        let separator = Array("\r\n\r\n".utf8)
-        guard let end = (0...(max(0, received.count - 4))).first(where: { received[$0..<min(received.count, $0 + 4)].elementsEqual(separator) })
-        else { throw ControlError("no response head for \(method) \(target)") }
-        var lines = String(decoding: received[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusParts = lines.removeFirst().split(separator: " ")
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw ControlError("bad status line") }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return Reply(status: status, headers: headers, body: Array(received[(end + 4)...]))
+        let headers = body.isEmpty ? [:] : ["Content-Type": "application/json"]
+        let response = try RawHTTPConnection(port: port).send(method, target, headers: headers, body: body, keepAlive: false)
+        return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 }
 

@@ -1,0 +1,1 @@
+../FalKitTests/RawHTTPConnection.swift
