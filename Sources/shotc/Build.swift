@@ -60,11 +60,16 @@ struct Build: ParsableCommand {
             } else if self.shot.count == 1, let only = shots.first {
                 Terminal.write(bytes: try builder.body(for: only, images: form).bytes(pretty: true) + [0x0A])
             } else {
-                let array = try builder.buildArray(shots, images: form)
-                // About a kilobyte per shot with paths kept: saves regrowing a large output.
-                var bytes = array.bytes(pretty: true, capacity: shots.count * (keepPaths ? 1024 : 4096))
-                bytes.append(0x0A)
-                Terminal.write(bytes: bytes)
+                // Streamed in chunks: a large scene's output never sits in memory whole. Images
+                // are read first, so nothing fails once output has begun.
+                if !keepPaths { try builder.embedLocalFiles(of: shots) }
+                var writer = JSONWriter(pretty: true) { chunk in
+                    Terminal.write(bytes: chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                try builder.emitArray(shots, images: form, into: &writer)
+                writer.finish()
+                Terminal.write("\n")
             }
         } catch let error as RequestBuildError {
             Terminal.writeError("error: \(error)\n")

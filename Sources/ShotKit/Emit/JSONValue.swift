@@ -15,10 +15,10 @@ public enum JSONValue: Hashable, Sendable {
     case object([(String, JSONValue)])
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
+        lhs.bytes(pretty: false) == rhs.bytes(pretty: false)
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(rendered(pretty: false)) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes(pretty: false)) }
 
     /// The value of `key` in an object.
     public subscript(key: String) -> JSONValue? {
@@ -32,86 +32,30 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// The JSON text as UTF-8 bytes, as ``rendered(pretty:)`` but without making a String.
-    public func bytes(pretty: Bool, capacity: Int = 256) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(capacity)
-        write(into: &out, pretty: pretty, depth: 0)
-        return out
+    public func bytes(pretty: Bool) -> [UInt8] {
+        var writer = JSONWriter(pretty: pretty)
+        emit(into: &writer)
+        return writer.bytes
     }
 
-    /// Appends the JSON text to `out`.
-    public func write(into out: inout [UInt8], pretty: Bool, depth: Int) {
+    /// Sends the value to `sink`, event by event.
+    public func emit<Sink: JSONSink>(into sink: inout Sink) {
         switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let value): out += Array((value ? "true" : "false").utf8)
-        case .int(let value): out += Array(String(value).utf8)
-        case .string(let value): JSONValue.writeString(value, into: &out)
+        case .null: sink.null()
+        case .bool(let value): sink.bool(value)
+        case .int(let value): sink.int(value)
+        case .string(let value): sink.string(value)
         case .array(let items):
-            if items.isEmpty {
-                out += [UInt8(ascii: "["), UInt8(ascii: "]")]
-                return
-            }
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, pretty: pretty, depth: depth + 1)
-                item.write(into: &out, pretty: pretty, depth: depth + 1)
-            }
-            JSONValue.newline(&out, pretty: pretty, depth: depth)
-            out.append(UInt8(ascii: "]"))
+            sink.beginArray()
+            for item in items { item.emit(into: &sink) }
+            sink.endArray()
         case .object(let fields):
-            if fields.isEmpty {
-                out += [UInt8(ascii: "{"), UInt8(ascii: "}")]
-                return
+            sink.beginObject()
+            for (key, value) in fields {
+                sink.key(key)
+                value.emit(into: &sink)
             }
-            out.append(UInt8(ascii: "{"))
-            for (index, (key, value)) in fields.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, pretty: pretty, depth: depth + 1)
-                JSONValue.writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                value.write(into: &out, pretty: pretty, depth: depth + 1)
-            }
-            JSONValue.newline(&out, pretty: pretty, depth: depth)
-            out.append(UInt8(ascii: "}"))
+            sink.endObject()
         }
-    }
-
-    private static func newline(_ out: inout [UInt8], pretty: Bool, depth: Int) {
-        guard pretty else { return }
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Appends `value` as a JSON string: `"` and `\\` escaped, control characters as `\\n`,
-    /// `\\t`, ... or `\\u00XX`; everything else as UTF-8, copied in runs.
-    public static func writeString(_ value: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                default:
-                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

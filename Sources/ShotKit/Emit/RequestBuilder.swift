@@ -41,37 +41,12 @@ public struct RequestBuilder {
     }
 
     /// The request body of `shot`.
-    public mutating func body(for shot: CompiledShot, images form: LocalImageForm) throws(RequestBuildError)
-        -> JSONValue
+    public mutating func body(for shot: CompiledShot, images form: LocalImageForm)
+        throws(RequestBuildError) -> JSONValue
     {
-        var fields: [(String, JSONValue)] = [("prompt", .string(shot.prompt))]
-        if !shot.images.isEmpty {
-            var urls: [JSONValue] = []
-            for index in shot.images {
-                guard let image = scene.references[index].primary else { continue }
-                urls.append(.string(try value(image, form)))
-            }
-            fields.append(("image_urls", .array(urls)))
-        }
-        if !shot.elements.isEmpty {
-            var elements: [JSONValue] = []
-            for index in shot.elements {
-                let reference = scene.references[index]
-                guard let front = reference.primary else { continue }
-                var others: [JSONValue] = []
-                for image in reference.referenceImages {
-                    others.append(.string(try value(image, form)))
-                }
-                elements.append(.object([
-                    ("frontal_image_url", .string(try value(front, form))),
-                    ("reference_image_urls", .array(others)),
-                ]))
-            }
-            fields.append(("elements", .array(elements)))
-        }
-        fields.append(("duration", .string(String(shot.duration))))
-        fields.append(("aspect_ratio", .string(shot.aspect.rawValue)))
-        return .object(fields)
+        var builder = JSONValueBuilder()
+        try emitBody(for: shot, images: form, into: &builder)
+        return builder.value
     }
 
     /// What `shotc build` prints for several shots: an array of
@@ -79,14 +54,68 @@ public struct RequestBuilder {
     public mutating func buildArray(_ shots: [CompiledShot], images form: LocalImageForm)
         throws(RequestBuildError) -> JSONValue
     {
-        var items: [JSONValue] = []
-        for shot in shots {
-            items.append(.object([
-                ("shot", .string(shot.name)), ("endpoint", .string(scene.endpointID)),
-                ("input", try body(for: shot, images: form)),
-            ]))
+        var builder = JSONValueBuilder()
+        try emitArray(shots, images: form, into: &builder)
+        return builder.value
+    }
+
+    /// Emits the array of ``buildArray(_:images:)`` into `sink` (a streaming writer for large
+    /// scenes).
+    public mutating func emitArray<Sink: JSONSink>(
+        _ shots: [CompiledShot], images form: LocalImageForm, into sink: inout Sink
+    ) throws(RequestBuildError) {
+        sink.beginArray()
+        for index in shots.indices {
+            sink.beginObject()
+            sink.key("shot")
+            sink.string(shots[index].name)
+            sink.key("endpoint")
+            sink.string(scene.endpointID)
+            sink.key("input")
+            try emitBody(for: shots[index], images: form, into: &sink)
+            sink.endObject()
         }
-        return .array(items)
+        sink.endArray()
+    }
+
+    /// Emits the body of `shot` into `sink`: the one description of the body's layout.
+    public mutating func emitBody<Sink: JSONSink>(
+        for shot: CompiledShot, images form: LocalImageForm, into sink: inout Sink
+    ) throws(RequestBuildError) {
+        sink.beginObject()
+        sink.key("prompt")
+        sink.string(shot.prompt)
+        if !shot.images.isEmpty {
+            sink.key("image_urls")
+            sink.beginArray()
+            for index in shot.images {
+                guard let image = scene.references[index].primary else { continue }
+                sink.string(try value(image, form))
+            }
+            sink.endArray()
+        }
+        if !shot.elements.isEmpty {
+            sink.key("elements")
+            sink.beginArray()
+            for index in shot.elements {
+                let reference = scene.references[index]
+                guard let front = reference.primary else { continue }
+                sink.beginObject()
+                sink.key("frontal_image_url")
+                sink.string(try value(front, form))
+                sink.key("reference_image_urls")
+                sink.beginArray()
+                for image in reference.referenceImages { sink.string(try value(image, form)) }
+                sink.endArray()
+                sink.endObject()
+            }
+            sink.endArray()
+        }
+        sink.key("duration")
+        sink.string(String(shot.duration))
+        sink.key("aspect_ratio")
+        sink.string(shot.aspect.rawValue)
+        sink.endObject()
     }
 
     /// The string sent for `image`.
@@ -104,18 +133,31 @@ public struct RequestBuilder {
                 guard let url = table[path] else { throw .missingURL(path: path) }
                 return url
             case .dataURIs:
-                if let cached = dataURIs[path] { return cached }
-                let bytes: [UInt8]
-                do {
-                    bytes = try fileSystem.read(path)
-                } catch {
-                    throw .unreadableImage(path: path, reason: "\(error)")
-                }
-                let mime = ImageProbe.format(of: bytes[...])?.mimeType ?? "application/octet-stream"
-                let uri = "data:\(mime);base64," + Base64.encode(bytes)
-                dataURIs[path] = uri
-                return uri
+                return try dataURI(of: path)
             }
+        }
+    }
+
+    /// The `data:` URI of the local file at `path` (MIME type from its bytes), read once.
+    private mutating func dataURI(of path: String) throws(RequestBuildError) -> String {
+        if let cached = dataURIs[path] { return cached }
+        let bytes: [UInt8]
+        do {
+            bytes = try fileSystem.read(path)
+        } catch {
+            throw .unreadableImage(path: path, reason: "\(error)")
+        }
+        let mime = ImageProbe.format(of: bytes[...])?.mimeType ?? "application/octet-stream"
+        let uri = "data:\(mime);base64," + Base64.encode(bytes)
+        dataURIs[path] = uri
+        return uri
+    }
+
+    /// Reads every local image of `shots` now, so that emitting them as `data:` URIs cannot
+    /// fail halfway through a streamed output.
+    public mutating func embedLocalFiles(of shots: [CompiledShot]) throws(RequestBuildError) {
+        for path in localFiles(of: shots) {
+            _ = try value(ImageValue(source: .localFile(path: path, written: path), span: scene.shots[0].nameSpan), .dataURIs)
         }
     }
 

@@ -401,13 +401,14 @@ public struct Analyzer {
     }
 
     private mutating func checkDuration(_ value: Located<String>) -> Int? {
-        var text = Substring(value.value)
-        if text.hasSuffix("s") { text = text.dropLast() }
-        if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), text.count <= 3,
-            let seconds = Int(text), Self.durations.contains(seconds)
-        {
-            return seconds
+        // `5` or `5s`, read from the bytes: it runs for every shot.
+        var digits = value.value.utf8[...]
+        if digits.last == UInt8(ascii: "s") { digits = digits.dropLast() }
+        if !digits.isEmpty, digits.count <= 2, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let seconds = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if Self.durations.contains(seconds) { return seconds }
         }
+        let text = Substring(value.value).dropLast(value.value.hasSuffix("s") ? 1 : 0)
         var help = "durations are whole seconds from 3 to 10, such as '5' or '5s'"
         if let seconds = Double(text), seconds >= 3, seconds <= 10, seconds.rounded() != seconds {
             help = "Kling renders whole seconds: use '\(Int(seconds.rounded()))s'"
