@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shotc benchmark (not a test). Usage:  bench/run.sh [N_SHOTS] [N_DECLS]
 #
-# 1. builds shotc in release mode (set SHOTC=/path/to/shotc to skip the build);
+# 1. builds shotc in release mode with the Swift runtime linked statically, as it is
+#    installed (set SHOTC=/path/to/shotc to skip the build);
 # 2. generates the big scene into bench/out/ (both syntaxes, same meaning);
 # 3. checks that `shotc build --keep-paths` on big.yaml and on big.shot prints
 #    exactly what the Python reference compiler prints for big.yaml, and that
@@ -22,9 +23,9 @@ N_DECLS=${2:-120}
 mkdir -p "$OUT"
 
 if [[ -z "${SHOTC:-}" ]]; then
-  echo "== swift build -c release --product shotc" >&2
-  swift build -c release --product shotc >&2
-  SHOTC="$(swift build -c release --show-bin-path)/shotc"
+  echo "== swift build -c release --product shotc --static-swift-stdlib" >&2
+  swift build -c release --product shotc --static-swift-stdlib --scratch-path .build-static >&2
+  SHOTC="$(swift build -c release --scratch-path .build-static --show-bin-path)/shotc"
 fi
 echo "== shotc: $SHOTC" >&2
 
