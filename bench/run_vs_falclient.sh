@@ -110,7 +110,9 @@ print("|---|---|---|---|---|---|---|---|---|")
 for (t, n, j), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
     med = statistics.median(x[0] for x in g) / 1000
     tot = sorted({x[1] for x in g}); polls = sorted({x[2] + x[3] for x in g}); up = sorted({x[4] for x in g})
-    fmt = lambda v: "–".join(str(x) for x in (v if len(v) == 1 else [v[0], v[-1]]))
+    def fmt(v):
+        v = sorted(set(v))
+        return str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"
     print(f"| {t} | {n} | {j} | {med:.2f} ({' / '.join(f'{x[0]/1000:.2f}' for x in g)}) | {fmt(tot)} "
           f"| {fmt([round(x / n, 1) for x in tot])} | {fmt([round(x / n, 1) for x in polls])} | {fmt(up)} "
           f"| {'all ok' if all(x[5] == 'ok' for x in g) else 'SOME BAD'} |")
