@@ -105,7 +105,7 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 groups = {}
 for t, n, j, r, ms, total, st, sm, up, ok, per in rows:
     groups.setdefault((t, int(n), int(j)), []).append((int(ms), int(total), int(st), int(sm), int(up), ok, per))
-print("| tool | N | J | median wall s (3 runs) | total requests | requests per shot | status + stream polls per shot | uploads | videos |")
+print("| tool | N | J | median wall s (each run) | total requests | requests per shot | status + stream polls per shot | uploads | videos |")
 print("|---|---|---|---|---|---|---|---|---|")
 for (t, n, j), g in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
     med = statistics.median(x[0] for x in g) / 1000
