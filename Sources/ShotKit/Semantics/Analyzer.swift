@@ -194,7 +194,7 @@ public struct Analyzer {
                 diagnostics.report(
                     .missingFront, "\(declaration.kind.rawValue) '\(name.value)' has no front image",
                     at: name.span,
-                    help: [declaration.kind.rawValue == "character"
+                    help: [declaration.kind == .character
                         ? "add a frontal view: 'front \(name.value)-front.png'"
                         : "add a frontal view: 'front \(name.value).png'"])
             }
