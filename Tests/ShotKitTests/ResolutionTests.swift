@@ -119,4 +119,21 @@ import Testing
         #expect(ImageProbe.probe(jpeg, byteCount: 21)?.height == 360)
         #expect(ImageProbe.probe(Array("not an image".utf8), byteCount: 12) == nil)
     }
+
+    /// A "did you mean" that is sure enough comes with a fix-it an editor can apply.
+    @Test func suggestionsCarryFixIts() throws {
+        let text = "model por\nimage ruin https://example.com/r.png\nshot a 5s 16x9\n  @rin at dusk.\n"
+        let compilation = Compiler.compile(path: "t.shot", text: Array(text.utf8))
+        let file = compilation.sources.files[0]
+        var fixed = Array(text.utf8)
+        let edits = compilation.diagnostics.sorted.flatMap(\.fixIts).flatMap(\.edits)
+        #expect(edits.count == 3)
+        for edit in edits.sorted(by: { $0.span.start > $1.span.start }) {
+            fixed.replaceSubrange(edit.span.start..<edit.span.end, with: Array(edit.replacement.utf8))
+        }
+        #expect(file.bytes == Array(text.utf8))
+        #expect(String(decoding: fixed, as: UTF8.self) == "model pro\nimage ruin https://example.com/r.png\nshot a 5s 16:9\n  @ruin at dusk.\n")
+        let recompiled = Compiler.compile(path: "t.shot", text: fixed)
+        #expect(recompiled.diagnostics.sorted.isEmpty, "\(recompiled.diagnostics.sorted)")
+    }
 }

@@ -318,11 +318,14 @@ struct ShotParser {
 
     /// `shot_option = duration | aspect ;`
     ///
-    /// `duration = value ;` (starts with a digit, no `:`), `aspect = value ;` (has a `:`).
+    /// `duration = value ;` (starts with a digit, no `:`, `x` or `/`), `aspect = value ;` (has
+    /// one of them).
     /// Returns the value and whether it is the aspect; nil (E0005) when it is neither.
     private mutating func parseShotOption(_ token: Token) -> (Located<String>, Bool)? {
         let value = cookValue(token)
-        let isAspect = value.value.utf8.contains(UInt8(ascii: ":"))
+        // `16x9` and `16/9` are aspect ratios written wrong: classed as aspects, semantics
+        // reports them with a fix-it instead of calling them a second duration.
+        let isAspect = value.value.utf8.contains { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "/") }
         let startsWithDigit = value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
         guard isAspect || startsWithDigit else {
             report(

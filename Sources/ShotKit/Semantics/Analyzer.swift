@@ -378,12 +378,14 @@ public struct Analyzer {
                 } else {
                     let names = ModelTier.allCases.map(\.rawValue)
                     var help = ["the models are 'standard' and 'pro'"]
+                    var fixIts: [FixIt] = []
                     if let near = Suggestion.closest(to: setting.value.value, among: names) {
                         help.insert("did you mean '\(near)'?", at: 0)
+                        fixIts.append(FixIt("replace with '\(near)'", edits: [TextEdit(setting.value.span, near)]))
                     }
                     diagnostics.report(
                         .unknownModel, "unknown model '\(setting.value.value)'",
-                        at: setting.value.span, help: help)
+                        at: setting.value.span, help: help, fixIts: fixIts)
                 }
             case .duration:
                 if let seconds = checkDuration(setting.value) {
@@ -424,12 +426,15 @@ public struct Analyzer {
         if let aspect = AspectRatio(rawValue: value.value) { return aspect }
         let names = AspectRatio.allCases.map(\.rawValue)
         var help = ["Kling O1 offers 16:9, 9:16 and 1:1"]
+        var fixIts: [FixIt] = []
         let normalized = String(value.value.map { $0 == "x" || $0 == "/" ? ":" : $0 })
         if names.contains(normalized), normalized != value.value {
             help.insert("did you mean '\(normalized)'?", at: 0)
+            fixIts.append(FixIt("replace with '\(normalized)'", edits: [TextEdit(value.span, normalized)]))
         }
         diagnostics.report(
-            .invalidAspect, "invalid aspect ratio '\(value.value)'", at: value.span, help: help)
+            .invalidAspect, "invalid aspect ratio '\(value.value)'", at: value.span, help: help,
+            fixIts: fixIts)
         return nil
     }
 
@@ -571,6 +576,7 @@ public struct Analyzer {
 
     private mutating func reportUnknown(_ name: String, at span: SourceSpan, surface: SurfaceSyntax) {
         var help: [String] = []
+        var fixIts: [FixIt] = []
         if let near = Suggestion.closest(to: name, among: references.map(\.name)),
             let index = referenceIndex[near]
         {
@@ -578,6 +584,7 @@ public struct Analyzer {
             presumedMentions.insert(index)
             help.append(
                 "did you mean '@\(near)'? (\(reference.kind.rawValue) declared at \(sources.describe(reference.nameSpan)))")
+            fixIts.append(FixIt("replace with '@\(near)'", edits: [TextEdit(span, "@" + near)]))
         } else {
             switch surface {
             case .shot:
@@ -587,6 +594,7 @@ public struct Analyzer {
             }
             help.append("to write a literal '@', double it: '@@'")
         }
-        diagnostics.report(.unknownReference, "unknown reference '@\(name)'", at: span, help: help)
+        diagnostics.report(
+            .unknownReference, "unknown reference '@\(name)'", at: span, help: help, fixIts: fixIts)
     }
 }
