@@ -49,6 +49,8 @@ final class ScriptedServer: @unchecked Sendable {
     private let lock = NSLock()
     private var scripts: [String: [ScriptedResponse]] = [:]
     private var received: [RecordedRequest] = []
+    private var waiting = 0
+    private var mostWaiting = 0
 
     init() throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -99,6 +101,10 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     var requests: [RecordedRequest] { lock.withLock { received } }
+
+    /// The most requests that were waiting out their scripted delay at the same moment: above
+    /// one, the client had them in flight together.
+    var mostConcurrentDelays: Int { lock.withLock { mostWaiting } }
 
     func requests(_ method: String, _ path: String) -> [RecordedRequest] {
         requests.filter { $0.method == method && $0.path == path }
@@ -170,7 +176,14 @@ final class ScriptedServer: @unchecked Sendable {
         let request = RecordedRequest(
             method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
         let response = nextResponse(for: request)
-        if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+        if response.delay > 0 {
+            lock.withLock {
+                waiting += 1
+                mostWaiting = max(mostWaiting, waiting)
+            }
+            Thread.sleep(forTimeInterval: response.delay)
+            lock.withLock { waiting -= 1 }
+        }
         if response.drop { return }
 
         var head2 = "HTTP/1.1 \(response.status) Scripted\r\n"
