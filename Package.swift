@@ -13,12 +13,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // System libraries: the Debian -dev packages, found through pkg-config.
+        // System libraries: the Debian -dev packages. libyaml is found through pkg-config and linked.
         .systemLibrary(
             name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // libcurl's headers only (in clang's default multiarch include path): nothing links libcurl,
+        // FalKit loads it with dlopen on first use (no pkgConfig, which would add -lcurl).
         .systemLibrary(
-            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            name: "CCurl", path: "Sources/CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The compiler: pure, no printing, no environment, no network.

@@ -36,6 +36,8 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingKey
     /// A base URL from the environment is not a full http(s) URL.
     case invalidConfiguration(String)
+    /// libcurl could not be loaded (`dlopen` or `dlsym` failed); the dynamic linker's text.
+    case libraryUnavailable(String)
     /// The network failed: libcurl's error code and text (connection refused, timeout, TLS, ...).
     case transport(code: Int, message: String)
     /// fal answered with an error status.
@@ -58,6 +60,8 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "FAL_KEY is not set or empty; create a key at https://fal.ai/dashboard/keys and export FAL_KEY"
         case .invalidConfiguration(let text):
             return text
+        case .libraryUnavailable(let text):
+            return "cannot load libcurl, which talking to fal needs: \(text); install libcurl: apt-get install libcurl4"
         case .transport(let code, let message):
             return "network error talking to fal: \(message) (libcurl code \(code))"
         case .http(let status, let detail, let errorType, let requestID):

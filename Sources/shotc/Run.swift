@@ -96,7 +96,14 @@ struct Run: AsyncParsableCommand {
         let reporter = ProgressReporter(mode: mode, quiet: quiet, verbose: verbose)
         var log: (@Sendable (HTTPLogEvent) -> Void)? = nil
         if verbose { log = { event in reporter.handle(.http(event.description)) } }
-        let http = try HTTPClient(log: log)
+        let http: HTTPClient
+        do {
+            http = try HTTPClient(log: log)
+        } catch {
+            // libcurl is missing: the environment, like a missing key.
+            Terminal.writeError("error: \(error)\n")
+            throw ExitCode(ExitStatus.usage)
+        }
         let client = FalClient(
             key: key, endpoints: endpoints, http: http,
             onRetry: { retry in reporter.handle(.retrying(retry)) })

@@ -194,3 +194,25 @@ extension ScriptedResponse {
         return copy
     }
 }
+
+@Suite struct CurlLibraryTests {
+    @Test func missingLibraryIsATypedErrorWithTheLinkersText() {
+        #expect {
+            _ = try CurlLibrary.load(names: ["/nonexistent/libcurl.so.4", "/nonexistent/libcurl.so"])
+        } throws: { error in
+            guard case FalError.libraryUnavailable(let text) = error else { return false }
+            // Both names were tried, each with dlerror()'s text.
+            return text.contains("/nonexistent/libcurl.so.4") && text.contains("/nonexistent/libcurl.so:")
+                && "\(error)".contains("apt-get install libcurl4")
+        }
+    }
+
+    @Test func libraryWithoutCurlsFunctionsIsATypedError() {
+        #expect {
+            _ = try CurlLibrary.load(names: ["libc.so.6"])
+        } throws: { error in
+            guard case FalError.libraryUnavailable(let text) = error else { return false }
+            return text.contains("curl_global_init")
+        }
+    }
+}

@@ -434,6 +434,23 @@ struct RunTests {
         #expect(world.scratch.outputNames().isEmpty, "\(world.scratch.outputNames())")
     }
 
+    @Test("libcurl that cannot be loaded: exit 2, the dynamic linker's text and how to install it, nothing sent")
+    func libcurlMissing() throws {
+        let world = try World()
+        defer { world.close() }
+        var environment = world.environment
+        environment["SHOTC_LIBCURL"] = "/nonexistent/libcurl.so.4"
+        let result = try world.scratch.run(["run", "greenhouse.shot"], environment: environment)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stderr.contains("error: cannot load libcurl"), "\(result)")
+        // dlerror()'s own text names the file that was tried.
+        #expect(result.stderr.contains("/nonexistent/libcurl.so.4"), "\(result)")
+        #expect(result.stderr.contains("apt-get install libcurl4"), "\(result)")
+        let counts = try world.control.counts()
+        #expect(counts.total == 0, "\(counts)")
+        #expect(world.scratch.outputNames().isEmpty, "\(world.scratch.outputNames())")
+    }
+
     @Test("the key never appears in output or files, even with --verbose")
     func keyNeverAppears() throws {
         let key = "sk-secret-XYZZY-123"

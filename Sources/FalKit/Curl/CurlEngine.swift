@@ -13,30 +13,32 @@ final class CurlEngine: @unchecked Sendable {
         var stopping = false
     }
 
+    /// The loaded libcurl, which every call goes through.
+    let curl: CurlLibrary
     /// The multi handle; freed in `deinit`, after the loop has ended.
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
     /// Transfers inside the multi handle, keyed by easy handle address. Engine thread only.
     private var active: [Int: CurlTransfer] = [:]
 
-    /// Creates the multi handle and starts the loop thread.
+    /// Loads libcurl (on first use in the process), creates the multi handle and starts the loop
+    /// thread. Throws ``FalError/libraryUnavailable(_:)`` when libcurl cannot be loaded.
     init() throws {
-        guard curlGlobalInitResult == 0 else {
-            throw FalError.transport(code: Int(curlGlobalInitResult), message: "curl_global_init failed")
-        }
-        guard let multi = curl_multi_init() else {
+        let curl = try CurlLibrary.shared()
+        guard let multi = curl.multiInit() else {
             throw FalError.transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_multi_init failed")
         }
+        self.curl = curl
         self.multi = multi
         // Reuse connections per host, but never pipeline onto a busy one.
-        _ = shotc_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16)
+        _ = shotc_curl_multi_setopt_long(curl.multiSetopt, multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16)
         let thread = Thread { [self] in self.run() }
         thread.name = "shotc-curl"
         thread.start()
     }
 
     deinit {
-        curl_multi_cleanup(multi)
+        _ = curl.multiCleanup(multi)
     }
 
     /// Queues a transfer; its completion runs on the engine thread.
@@ -49,7 +51,7 @@ final class CurlEngine: @unchecked Sendable {
             transfer.requestCancel()
             transfer.finish(code: nil)
         } else {
-            curl_multi_wakeup(multi)
+            _ = curl.multiWakeup(multi)
         }
     }
 
@@ -57,20 +59,20 @@ final class CurlEngine: @unchecked Sendable {
     func cancel(_ transfer: CurlTransfer) {
         transfer.requestCancel()
         inbox.withLock { $0.cancellations.append(transfer) }
-        curl_multi_wakeup(multi)
+        _ = curl.multiWakeup(multi)
     }
 
     /// Ends the loop; running transfers complete with `CancellationError`.
     func shutdown() {
         inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        _ = curl.multiWakeup(multi)
     }
 
     private func key(_ easy: UnsafeMutableRawPointer) -> Int { Int(bitPattern: easy) }
 
     private func remove(_ transfer: CurlTransfer) {
         if active.removeValue(forKey: key(transfer.easy)) != nil {
-            curl_multi_remove_handle(multi, transfer.easy)
+            _ = curl.multiRemoveHandle(multi, transfer.easy)
         }
     }
 
@@ -87,12 +89,12 @@ final class CurlEngine: @unchecked Sendable {
                     transfer.finish(code: nil)
                     continue
                 }
-                let added = curl_multi_add_handle(multi, transfer.easy)
+                let added = curl.multiAddHandle(multi, transfer.easy)
                 if added == CURLM_OK {
                     active[key(transfer.easy)] = transfer
                 } else {
                     transfer.completion?(
-                        .failure(FalError.transport(code: Int(added.rawValue), message: curlMultiErrorText(added))))
+                        .failure(FalError.transport(code: Int(added.rawValue), message: curl.multiErrorText(added))))
                     transfer.completion = nil
                 }
             }
@@ -110,19 +112,19 @@ final class CurlEngine: @unchecked Sendable {
             }
 
             var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
+            _ = curl.multiPerform(multi, &running)
             var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi, &remaining) {
+            while let message = curl.multiInfoRead(multi, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let code = shotc_curl_msg_result(message)
                 guard let transfer = active[key(easy)] else {
-                    curl_multi_remove_handle(multi, easy)
+                    _ = curl.multiRemoveHandle(multi, easy)
                     continue
                 }
                 remove(transfer)
                 transfer.finish(code: code)
             }
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            _ = curl.multiPoll(multi, nil, 0, 1000, nil)
         }
     }
 }

@@ -6,11 +6,13 @@ import CCurl
 final class CurlStringList {
     /// The list head, nil while empty.
     private(set) var pointer: UnsafeMutablePointer<curl_slist>?
+    private let curl: CurlLibrary
 
-    /// Builds a list of `Name: value` lines.
-    init(_ lines: [String]) throws {
+    /// Builds a list of `Name: value` lines with the loaded libcurl.
+    init(_ lines: [String], curl: CurlLibrary) throws {
+        self.curl = curl
         for line in lines {
-            guard let appended = curl_slist_append(pointer, line) else {
+            guard let appended = curl.slistAppend(pointer, line) else {
                 throw FalError.transport(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "cannot build the header list")
             }
             pointer = appended
@@ -18,6 +20,6 @@ final class CurlStringList {
     }
 
     deinit {
-        if let pointer { curl_slist_free_all(pointer) }
+        if let pointer { curl.slistFreeAll(pointer) }
     }
 }

@@ -23,6 +23,8 @@ enum TransferSink: Sendable {
 /// Created on any thread; after ``CurlEngine/submit(_:)`` only the engine thread touches it,
 /// except ``requestCancel()``, which is lock-protected.
 final class CurlTransfer: @unchecked Sendable {
+    /// The loaded libcurl, which every call goes through.
+    private let curl: CurlLibrary
     /// The easy handle, owned here and cleaned up in `deinit`.
     let easy: UnsafeMutableRawPointer
     /// The request as given (for logging).
@@ -49,12 +51,14 @@ final class CurlTransfer: @unchecked Sendable {
     private var lastActivity = ContinuousClock.now
     private(set) var isFinished = false
 
-    /// Builds and configures the easy handle for a request.
-    init(request: HTTPRequest, sink: TransferSink, logger: (@Sendable (HTTPLogEvent) -> Void)?) throws {
-        _ = curlGlobalInitResult
-        guard let easy = curl_easy_init() else {
+    /// Builds and configures the easy handle for a request with the loaded libcurl.
+    init(
+        request: HTTPRequest, sink: TransferSink, logger: (@Sendable (HTTPLogEvent) -> Void)?, curl: CurlLibrary
+    ) throws {
+        guard let easy = curl.easyInit() else {
             throw FalError.transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
         }
+        self.curl = curl
         self.easy = easy
         self.request = request
         self.sink = sink
@@ -71,28 +75,28 @@ final class CurlTransfer: @unchecked Sendable {
             // Otherwise libcurl labels the body application/x-www-form-urlencoded.
             lines.append("Content-Type:")
         }
-        headerList = try CurlStringList(lines)
+        headerList = try CurlStringList(lines, curl: curl)
         try configure()
     }
 
     deinit {
-        curl_easy_cleanup(easy)
+        curl.easyCleanup(easy)
         errorBuffer.deallocate()
         bodyBuffer?.deallocate()
     }
 
     private func check(_ code: CURLcode, _ what: String) throws {
         guard code == CURLE_OK else {
-            throw FalError.transport(code: Int(code.rawValue), message: "\(what): \(curlErrorText(code))")
+            throw FalError.transport(code: Int(code.rawValue), message: "\(what): \(curl.errorText(code))")
         }
     }
 
     private func setLong(_ option: CURLoption, _ value: Int, _ what: String) throws {
-        try check(shotc_curl_easy_setopt_long(easy, option, value), what)
+        try check(shotc_curl_easy_setopt_long(curl.easySetopt, easy, option, value), what)
     }
 
     private func setString(_ option: CURLoption, _ value: String, _ what: String) throws {
-        try check(value.withCString { shotc_curl_easy_setopt_string(easy, option, $0) }, what)
+        try check(value.withCString { shotc_curl_easy_setopt_string(curl.easySetopt, easy, option, $0) }, what)
     }
 
     private func configure() throws {
@@ -115,16 +119,16 @@ final class CurlTransfer: @unchecked Sendable {
             try setLong(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
             try setLong(CURLOPT_MAXREDIRS, 10, "CURLOPT_MAXREDIRS")
         }
-        try check(shotc_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList.pointer), "CURLOPT_HTTPHEADER")
-        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try check(shotc_curl_easy_setopt_slist(curl.easySetopt, easy, CURLOPT_HTTPHEADER, headerList.pointer), "CURLOPT_HTTPHEADER")
+        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
 
         let this = Unmanaged.passUnretained(self).toOpaque()
-        try check(shotc_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
-        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, this), "CURLOPT_WRITEDATA")
-        try check(shotc_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
-        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, this), "CURLOPT_HEADERDATA")
-        try check(shotc_curl_easy_setopt_xferinfo_callback(easy, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
-        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, this), "CURLOPT_XFERINFODATA")
+        try check(shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_WRITEDATA, this), "CURLOPT_WRITEDATA")
+        try check(shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_HEADERDATA, this), "CURLOPT_HEADERDATA")
+        try check(shotc_curl_easy_setopt_xferinfo_callback(curl.easySetopt, easy, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
+        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_XFERINFODATA, this), "CURLOPT_XFERINFODATA")
 
         switch request.method {
         case .get where request.body == nil:
@@ -151,8 +155,8 @@ final class CurlTransfer: @unchecked Sendable {
             if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: source.count) }
         }
         bodyBuffer = buffer
-        try check(shotc_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
-        try check(shotc_curl_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, buffer), "CURLOPT_POSTFIELDS")
+        try check(shotc_curl_easy_setopt_off_t(curl.easySetopt, easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_POSTFIELDS, buffer), "CURLOPT_POSTFIELDS")
     }
 
     private static func milliseconds(_ seconds: Double) -> Int {
@@ -246,20 +250,20 @@ final class CurlTransfer: @unchecked Sendable {
             errorText = writeFailure
         } else if let code, code != CURLE_OK {
             let detail = String(cString: errorBuffer)
-            var message = curlErrorText(code)
+            var message = curl.errorText(code)
             if !detail.isEmpty && detail != message { message += ": " + detail }
             outcome = .failure(FalError.transport(code: Int(code.rawValue), message: message))
             errorText = message
         } else {
             var effective: UnsafeMutableRawPointer?
             var url = request.url
-            if shotc_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK,
+            if shotc_curl_easy_getinfo_pointer(curl.easyGetinfo, easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK,
                 let effective
             {
                 url = String(cString: effective.assumingMemoryBound(to: CChar.self))
             }
             var code = 0
-            if status == 0, shotc_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK {
+            if status == 0, shotc_curl_easy_getinfo_long(curl.easyGetinfo, easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK {
                 status = code
             }
             let received = (200..<300).contains(status) ? bytesReceived : body.count

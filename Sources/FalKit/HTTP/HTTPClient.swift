@@ -13,6 +13,9 @@ public final class HTTPClient: Sendable {
     private let log: (@Sendable (HTTPLogEvent) -> Void)?
 
     /// Starts an engine thread. `log` receives one event per finished transfer, credentials redacted.
+    ///
+    /// The first client in a process loads libcurl (`dlopen`); when that fails this throws
+    /// ``FalError/libraryUnavailable(_:)``, before any request is made.
     public init(log: (@Sendable (HTTPLogEvent) -> Void)? = nil) throws {
         engine = try CurlEngine()
         self.log = log
@@ -51,7 +54,7 @@ public final class HTTPClient: Sendable {
             let transfer: CurlTransfer
             do {
                 transfer = try CurlTransfer(
-                    request: request, sink: .chunks({ continuation.yield($0) }), logger: log)
+                    request: request, sink: .chunks({ continuation.yield($0) }), logger: log, curl: engine.curl)
             } catch {
                 continuation.finish(throwing: error)
                 return
@@ -75,7 +78,7 @@ public final class HTTPClient: Sendable {
     }
 
     private func perform(_ request: HTTPRequest, sink: TransferSink) async throws -> HTTPResponse {
-        let transfer = try CurlTransfer(request: request, sink: sink, logger: log)
+        let transfer = try CurlTransfer(request: request, sink: sink, logger: log, curl: engine.curl)
         let engine = self.engine
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, Error>) in
