@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import FalKit
 
@@ -99,6 +100,51 @@ import Testing
 }
 
 @Suite struct EngineTests {
+    /// A task cancelled around the moment it submits must always resume: the engine once
+    /// finished such a transfer before its completion was set, and the task waited forever.
+    /// Each task races a deadline, so a regression fails here instead of hanging the run.
+    @Test func cancelledAroundSubmitAlwaysResumes() async throws {
+        let http = try HTTPClient()
+        var cancelled = 0
+        for round in 0..<400 {
+            let task = Task { try await http.send(HTTPRequest(url: "http://127.0.0.1:9/never", timeout: 5)) }
+            if round % 2 == 0 { await Task.yield() }
+            task.cancel()
+            guard let outcome = await Self.result(of: task, within: 10) else {
+                Issue.record("round \(round): a cancelled send never resumed")
+                return
+            }
+            if case .failure(let error) = outcome, error is CancellationError { cancelled += 1 }
+        }
+        #expect(cancelled > 0)
+    }
+
+    /// The task's result, or nil if it has none after `seconds` (the task is then left behind).
+    private static func result<T: Sendable>(of task: Task<T, Error>, within seconds: Double) async -> Result<T, Error>? {
+        let once = Once()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, Error>?, Never>) in
+            Task {
+                let result = await task.result
+                if once.claim() { continuation.resume(returning: result) }
+            }
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+                if once.claim() { continuation.resume(returning: nil) }
+            }
+        }
+    }
+
+    /// True for the first caller only.
+    private final class Once: Sendable {
+        private let claimed = Mutex(false)
+        func claim() -> Bool {
+            claimed.withLock { done in
+                defer { done = true }
+                return !done
+            }
+        }
+    }
+
     @Test func concurrentRequestsRunTogether() async throws {
         let h = try Harness()
         defer { h.server.stop() }

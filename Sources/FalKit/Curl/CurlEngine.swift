@@ -98,7 +98,11 @@ final class CurlEngine: @unchecked Sendable {
                     transfer.completion = nil
                 }
             }
-            for transfer in work.cancellations where !transfer.isFinished {
+            // Only a transfer the loop owns is finished here. One cancelled before it was
+            // submitted (a task cancelled before it sent anything) only has its flag set: the
+            // additions above finish it once its completion is in place. Finishing it here could
+            // run before the completion is set, and the awaiting task would never resume.
+            for transfer in work.cancellations where active[key(transfer.easy)] != nil {
                 remove(transfer)
                 transfer.finish(code: nil)
             }
