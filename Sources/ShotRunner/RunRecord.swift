@@ -41,7 +41,7 @@ public struct RunRecord: Sendable {
     public var body: JSONValue
     /// When fal accepted it (ISO 8601).
     public var submittedAt: String
-    /// When the record last changed.
+    /// When the record was last written (``RunStore/save(_:)`` sets it).
     public var updatedAt: String
     /// The video, once the result was fetched.
     public var video: RecordedVideo?
@@ -127,10 +127,12 @@ public struct RunStore: Sendable {
         }
     }
 
-    /// Writes `record` atomically.
+    /// Writes `record` atomically, stamping ``RunRecord/updatedAt`` with the time of writing.
     public func save(_ record: RunRecord) throws {
+        var record = record
+        record.updatedAt = timestamp()
         try AtomicFile.makeDirectory(directory)
-        try AtomicFile.write(Array((record.json.rendered(pretty: true) + "\n").utf8), to: recordPath(record.shot))
+        try AtomicFile.write(record.json.bytes(pretty: true) + [0x0A], to: recordPath(record.shot))
     }
 
     /// The upload cache's key for a file with content hash `hash` (`sha256:…`) stored at `cdn`:
@@ -149,11 +151,11 @@ public struct RunStore: Sendable {
     public func saveUploadCache(_ cache: [String: String]) throws {
         try AtomicFile.makeDirectory(directory)
         let json = JSONValue.object(cache.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
-        try AtomicFile.write(Array((json.rendered(pretty: true) + "\n").utf8), to: uploadCachePath)
+        try AtomicFile.write(json.bytes(pretty: true) + [0x0A], to: uploadCachePath)
     }
 }
 
 /// The current time as ISO 8601 in UTC.
-func timestamp() -> String {
-    ISO8601DateFormatter().string(from: Date())
+public func timestamp() -> String {
+    Date.now.formatted(.iso8601)
 }

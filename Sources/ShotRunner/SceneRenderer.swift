@@ -286,7 +286,6 @@ public final class SceneRenderer: Sendable {
             await releaseOnce()
             record.video = RecordedVideo(
                 url: result.video.url, fileSize: result.video.fileSize, path: store.videoPath(name))
-            record.updatedAt = timestamp()
             try? store.save(record)
             return await download(result.video.url, size: result.video.fileSize, record: &record)
         } catch {
@@ -295,7 +294,6 @@ public final class SceneRenderer: Sendable {
             if case FalError.renderFailed(let text) = error {
                 record.state = .failed
                 record.error = text
-                record.updatedAt = timestamp()
                 try? store.save(record)
                 return fail(name, "\(error)", remote: true)
             }
@@ -303,7 +301,6 @@ public final class SceneRenderer: Sendable {
                 // The result call answered with an error: the render failed on fal's side.
                 record.state = .failed
                 record.error = "\(error)"
-                record.updatedAt = timestamp()
                 try? store.save(record)
                 return fail(name, "the render failed on fal: \(error)", remote: true)
             }
@@ -327,7 +324,6 @@ public final class SceneRenderer: Sendable {
         }
         record.state = .completed
         record.error = nil
-        record.updatedAt = timestamp()
         try? store.save(record)
         report(.done(shot: name, path: path))
         return .done(path: path)

@@ -61,7 +61,6 @@ struct Cancel: AsyncParsableCommand {
                     // Finished and paid for: leave it recorded so the next run fetches the video.
                     Terminal.write("\(record.shot): request \(record.handle.requestID) had already finished; 'shotc run' fetches its video\n")
                 }
-                record.updatedAt = ISO8601DateFormatter().string(from: Date())
                 try store.save(record)
             } catch {
                 failures += 1

@@ -38,6 +38,12 @@ final class ProgressReporter: @unchecked Sendable {
     private var drawnLines = 0
     private var ticker: Task<Void, Never>?
     private let began = Date()
+    /// Made once: a formatter is costly, and every event line needs one.
+    private let clock: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter
+    }()
 
     init(mode: ProgressMode, quiet: Bool, verbose: Bool) {
         self.mode = mode
@@ -170,11 +176,7 @@ final class ProgressReporter: @unchecked Sendable {
 
     // MARK: Lines and JSON
 
-    private func stamp() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: Date())
-    }
+    private func stamp() -> String { clock.string(from: Date()) }
 
     private func line(_ event: RunEvent) -> String? {
         switch event {
@@ -194,7 +196,7 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     private func json(_ event: RunEvent) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("time", .string(ISO8601DateFormatter().string(from: Date())))]
+        var fields: [(String, JSONValue)] = [("time", .string(timestamp()))]
         switch event {
         case .planned(let shot, let action):
             fields += [("event", .string("planned")), ("shot", .string(shot)), ("action", .string(action.summary))]

@@ -5,10 +5,7 @@
 /// The process's standard streams, written without buffering surprises.
 enum Terminal {
     /// Whether standard error is a terminal that takes colour (not `TERM=dumb`, no `NO_COLOR`).
-    static var stderrTakesColor: Bool {
-        isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
-            && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
-    }
+    static var stderrTakesColor: Bool { stderrIsTerminal && getenv("NO_COLOR") == nil }
 
     /// Whether standard error is a terminal (the live progress display needs one).
     static var stderrIsTerminal: Bool {
