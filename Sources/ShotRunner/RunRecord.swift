@@ -104,6 +104,20 @@ public struct RunStore: Sendable {
     /// The store in `directory`.
     public init(directory: String) { self.directory = directory }
 
+    /// The scene's name: its file name without the extension (`greenhouse` for
+    /// `scenes/greenhouse.shot` and `scenes/greenhouse.yaml` alike).
+    public static func sceneName(of scenePath: String) -> String {
+        let file = scenePath.split(separator: "/").last.map(String.init) ?? scenePath
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
+    }
+
+    /// The default output folder of a scene: `renders/SCENE/` beside the scene file, so the
+    /// `.shot` and YAML forms of a scene share their renders and two scenes never do.
+    public static func defaultDirectory(forScene scenePath: String) -> String {
+        Path.join(Path.join(Path.directory(of: scenePath), "renders"), sceneName(of: scenePath))
+    }
+
     /// `DIR/NAME.mp4`.
     public func videoPath(_ shot: String) -> String { Path.join(directory, shot + ".mp4") }
     /// `DIR/NAME.run.json`.

@@ -15,18 +15,6 @@ public struct ShotPlan: Sendable {
     public var record: RunRecord?
 }
 
-/// How one shot ended.
-public enum ShotOutcome: Sendable, Equatable {
-    /// Rendered (or fetched) and saved.
-    case done(path: String)
-    /// Nothing to do.
-    case upToDate(path: String)
-    /// Failed; `remote` when fal rejected the input or the render failed.
-    case failed(message: String, remote: Bool)
-    /// Stopped by Ctrl-C; any accepted request is recorded and still running.
-    case interrupted
-}
-
 /// Renders a compiled scene on fal (spec section 7): uploads each distinct local image once,
 /// submits, follows, fetches and downloads, at most `concurrency` accepted requests unfinished
 /// at a time, recording everything in the output folder as it happens.
@@ -117,7 +105,12 @@ public final class SceneRenderer: Sendable {
     /// Runs the plans; returns each shot's outcome in plan order. Cancelling the calling task
     /// (Ctrl-C) stops following but never loses an accepted request: a submit under way is
     /// finished and recorded first.
-    public func run(_ plans: [ShotPlan]) async -> [String: ShotOutcome] {
+    public func run(_ plans: [ShotPlan]) async -> RunReport {
+        let outcomes = await runPlans(plans)
+        return RunReport(outcomes: outcomes, submitted: [])
+    }
+
+    private func runPlans(_ plans: [ShotPlan]) async -> [String: ShotOutcome] {
         for plan in plans { report(.planned(shot: plan.shot.name, action: plan.action)) }
         let submitting = plans.filter { if case .submit = $0.action { true } else { false } }
         let urls: [String: String]
@@ -207,7 +200,10 @@ public final class SceneRenderer: Sendable {
                 return fail(name, "the record has no video to fetch", remote: false)
             }
             return await download(video.url, size: video.fileSize, record: &record)
-        case .resume:
+        case .hold(let reason):
+            report(.held(shot: name, message: reason))
+            return .held(message: reason)
+        case .resume, .confirm:
             guard let record = plan.record else { return fail(name, "no record to resume", remote: false) }
             guard await slots.acquire() else { return .interrupted }
             return await follow(record, slots: slots)

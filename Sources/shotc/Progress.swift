@@ -105,8 +105,9 @@ final class ProgressReporter: @unchecked Sendable {
         case .downloading(let shot, _): update(shot) { $0.phase = .downloading }
         case .done(let shot, let path): update(shot) { $0.phase = .done(path) }
         case .upToDate(let shot, let path): update(shot) { $0.phase = .upToDate(path) }
-        case .failed(let shot, let message, _): update(shot) { $0.phase = .failed(message) }
-        case .retrying, .http: break
+        case .failed(let shot, let message, _), .unfinished(let shot, let message), .held(let shot, let message):
+            update(shot) { $0.phase = .failed(message) }
+        case .retrying, .http, .notice: break
         }
     }
 
@@ -190,6 +191,9 @@ final class ProgressReporter: @unchecked Sendable {
         case .done(let shot, let path): return "\(shot): done → \(path)"
         case .upToDate(let shot, let path): return "\(shot): up to date → \(path)"
         case .failed(let shot, let message, _): return "\(shot): failed: \(message)"
+        case .unfinished(let shot, let message): return "\(shot): not finished: \(message)"
+        case .held(let shot, let message): return "\(shot): not submitted: \(message)"
+        case .notice(let text): return text
         case .retrying(let retry): return quiet ? nil : "retrying: \(retry)"
         case .http(let text): return verbose ? text : nil
         }
@@ -223,6 +227,12 @@ final class ProgressReporter: @unchecked Sendable {
                 ("delay", .string(String(format: "%.1f", retry.delay))), ("reason", .string(retry.reason))]
         case .http(let text):
             fields += [("event", .string("http")), ("text", .string(text))]
+        case .unfinished(let shot, let message):
+            fields += [("event", .string("unfinished")), ("shot", .string(shot)), ("message", .string(message))]
+        case .held(let shot, let message):
+            fields += [("event", .string("held")), ("shot", .string(shot)), ("message", .string(message))]
+        case .notice(let text):
+            fields += [("event", .string("notice")), ("message", .string(text))]
         }
         return .object(fields)
     }

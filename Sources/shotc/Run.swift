@@ -114,7 +114,7 @@ struct Run: AsyncParsableCommand {
         reporter.start()
         let work = Task { await renderer.run(plans) }
         let interrupt = InterruptHandler { work.cancel() }
-        let outcomes = await work.value
+        let outcomes = await work.value.outcomes
         reporter.stop()
         if interrupt.fired {
             reporter.interrupted()
@@ -138,6 +138,9 @@ struct Run: AsyncParsableCommand {
             case .failed(let message, _)?:
                 failed += 1
                 lines.append("  \(plan.shot.name)  failed: \(message.split(separator: "\n").first ?? "")")
+            case .unfinished(let message)?, .held(let message)?:
+                failed += 1
+                lines.append("  \(plan.shot.name)  \(message.split(separator: "\n").first ?? "")")
             case .interrupted?, nil:
                 failed += 1
                 lines.append("  \(plan.shot.name)  not finished")
