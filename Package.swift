@@ -23,10 +23,12 @@ let package = Package(
             name: "CCurl", path: "Sources/CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // One JSON model that reads and writes (ordered objects, deterministic bytes).
+        .target(name: "ShotJSON"),
         // The compiler: pure, no printing, no environment, no network.
-        .target(name: "ShotKit", dependencies: ["CYaml"]),
+        .target(name: "ShotKit", dependencies: ["CYaml", "ShotJSON"]),
         // fal's queue protocol over libcurl; the only module that imports CCurl.
-        .target(name: "FalKit", dependencies: ["CCurl"]),
+        .target(name: "FalKit", dependencies: ["CCurl", "ShotJSON"]),
         // Plans, run records, scheduling and progress for `shotc run`.
         .target(
             name: "ShotRunner",

@@ -1,4 +1,5 @@
 import Foundation
+import ShotJSON
 
 extension FalClient {
     /// Submits a request: `POST {queue}/{endpointID}` with the JSON `body`.
@@ -114,23 +115,33 @@ extension FalClient {
         }
     }
 
-    /// Fetches the output: `GET {response_url}`. An error status here is the render's failure and
-    /// becomes ``FalError/renderFailed(_:)`` carrying fal's `detail` (401/403/404 stay ``FalError/http``).
-    public func result(_ handle: QueueHandle) async throws -> FalResult {
+    /// Fetches the output: `GET {response_url}`. An error reply becomes the ``FalError`` fal's
+    /// body describes (a 422 ``FalError/validation(_:)`` with fal's `loc` list, or
+    /// ``FalError/http(status:detail:errorType:requestID:)``); whether that means the render failed
+    /// is the caller's to decide from the status. `retrying` false makes one attempt only (to read
+    /// the detail of a render fal already declared failed).
+    public func result(_ handle: QueueHandle, retrying: Bool = true) async throws -> FalResult {
         let request = HTTPRequest(url: handle.responseURL, headers: apiHeaders(), timeout: 120)
-        let response = try await call("result", request, mode: .result, failure: { response in
-            let error = FalError.from(response: response)
-            switch response.status {
-            case 400, 401, 403, 404, 408, 429: return error
-            default:
-                switch error {
-                case .http(_, let detail, _, _): return .renderFailed(detail)
-                case .validation(let issues): return .renderFailed(issues.map(\.description).joined(separator: "; "))
-                default: return error
-                }
-            }
-        })
+        let response: HTTPResponse
+        if retrying {
+            response = try await call("result", request)
+        } else {
+            response = try await http.send(request)
+            guard response.isSuccess else { throw FalError.from(response: response) }
+        }
         return try FalResult.parse(response.body, requestID: response.headers["x-fal-request-id"])
+    }
+
+    /// Whether a public file URL (an upload) is still served: `HEAD url`, no credentials. True
+    /// for 2xx, false for 404 and 410 (and 403, which storage answers for expired objects), nil
+    /// when it cannot tell (no answer, another status).
+    public func isServed(url: String) async -> Bool? {
+        let request = HTTPRequest(
+            method: .head, url: url, headers: ["User-Agent": Self.userAgent], timeout: 30, followRedirects: true)
+        guard let response = try? await http.send(request) else { return nil }
+        if response.isSuccess { return true }
+        if [403, 404, 410].contains(response.status) { return false }
+        return nil
     }
 
     /// Cancels a request: `PUT {cancel_url}` without a body.
@@ -139,7 +150,7 @@ extension FalClient {
         let response = try await call(
             "cancel", request, accept: { $0.isSuccess || $0.status == 400 || $0.status == 404 })
         let object = try? JSONObject.parse(response.body, what: "the cancel reply")
-        switch (object?["status"] as? String, response.status) {
+        switch (object?["status"]?.stringValue, response.status) {
         case ("CANCELLATION_REQUESTED", _): return .cancellationRequested
         case ("OK", _): return .cancelled
         case ("ALREADY_COMPLETED", _): return .alreadyCompleted

@@ -1,4 +1,5 @@
 import Foundation
+import ShotJSON
 
 /// A fal CDN upload token (`POST {rest}/storage/auth/token?storage_type=fal-cdn-v3`).
 struct CDNToken: Sendable {
@@ -60,7 +61,7 @@ extension FalClient {
             do {
                 let response = try await call("upload", request)
                 let object = try JSONObject.parse(response.body, what: "the upload reply")
-                guard let url = object["access_url"] as? String, !url.isEmpty else {
+                guard let url = object["access_url"]?.stringValue, !url.isEmpty else {
                     throw FalError.protocolViolation("the upload reply has no 'access_url'")
                 }
                 return url
@@ -78,14 +79,14 @@ extension FalClient {
             headers: apiHeaders(contentType: "application/json"), body: Array("{}".utf8), timeout: 60)
         let response = try await call("upload token", request)
         let object = try JSONObject.parse(response.body, what: "the CDN token reply")
-        guard let token = object["token"] as? String, !token.isEmpty else {
+        guard let token = object["token"]?.stringValue, !token.isEmpty else {
             throw FalError.protocolViolation("the CDN token reply has no 'token'")
         }
         let now = retryPolicy.now()
-        let expiry = (object["expires_at"] as? String).flatMap(Self.parseISO8601) ?? now.addingTimeInterval(300)
+        let expiry = object["expires_at"]?.stringValue.flatMap(Self.parseISO8601) ?? now.addingTimeInterval(300)
         return CDNToken(
-            token: token, tokenType: (object["token_type"] as? String) ?? "Bearer",
-            baseURL: object["base_url"] as? String, expiresAt: expiry)
+            token: token, tokenType: object["token_type"]?.stringValue ?? "Bearer",
+            baseURL: object["base_url"]?.stringValue, expiresAt: expiry)
     }
 
     /// Reads fal's `expires_at`: ISO-8601 with or without fractional seconds or a zone (UTC assumed).

@@ -52,11 +52,10 @@ public final class FalClient: Sendable {
     enum RetryMode {
         /// Safe to repeat: any transient failure is retried.
         case idempotent
-        /// A submit: repeated only when the server cannot have accepted it (connect failures,
-        /// 408/429/5xx replies), so a request is never billed twice.
+        /// A submit: repeated only where fal cannot have accepted it (no connection made; 408,
+        /// 409, 429; 502/503/504 without `x-fal-request-id`), as fal's own clients do, so a
+        /// request is never billed twice.
         case submit
-        /// A result: like idempotent, but a 500 is the render's own failure and is final.
-        case result
     }
 
     /// Thrown inside an attempt for a response the caller does not accept; mapped to ``FalError`` at the end.
@@ -107,29 +106,34 @@ public final class FalClient: Sendable {
         if let unaccepted = error as? UnacceptedResponse {
             let response = unaccepted.response
             let status = response.status
-            switch status {
-            case 408, 429, 502, 503:
-                break
-            case 500 where mode != .result:
-                break
-            case 504 where response.headers["X-Fal-Request-Timeout-Type"]?.lowercased() != "user":
-                break
+            let reason = ("HTTP \(status)", response.headers["Retry-After"])
+            switch (mode, status) {
+            case (_, 408), (_, 409), (_, 429):
+                return reason
+            case (.submit, 502), (.submit, 503), (.submit, 504):
+                // The ingress answered without reaching the app only when it gave no request id
+                // (a 504 that says the app's own time ran out reached the app).
+                let reachedApp = response.headers["x-fal-request-id"] != nil
+                    || response.headers["X-Fal-Request-Timeout-Type"]?.lowercased() == "user"
+                return reachedApp ? nil : reason
+            case (.submit, _):
+                // A 500 (or any other answer) may come from the app after it accepted the request.
+                return nil
+            case (.idempotent, 500), (.idempotent, 502), (.idempotent, 503):
+                return reason
+            case (.idempotent, 504):
+                return response.headers["X-Fal-Request-Timeout-Type"]?.lowercased() == "user" ? nil : reason
             default:
                 return nil
             }
-            return ("HTTP \(status)", response.headers["Retry-After"])
         }
         guard case FalError.transport(let code, let message)? = error as? FalError else { return nil }
         let reason = message.split(separator: ":").first.map(String.init) ?? message
         switch mode {
         case .submit:
             // Only failures before the request could have reached fal.
-            let beforeSending: Set<Int> = [
-                Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
-                Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
-            ]
-            return beforeSending.contains(code) ? (reason, nil) : nil
-        case .idempotent, .result:
+            return FalError.isBeforeSending(code: code) ? (reason, nil) : nil
+        case .idempotent:
             // Problems that another attempt cannot fix.
             let permanent: Set<Int> = [
                 Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue), Int(CURLE_URL_MALFORMAT.rawValue),

@@ -1,4 +1,6 @@
+import CCurl
 import Foundation
+import ShotJSON
 
 /// One entry of a 422 reply's `detail` list: which input field was rejected and why.
 public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
@@ -89,13 +91,51 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether a libcurl failure happened before any byte of the request could reach the server
+    /// (name resolution, connection, TLS handshake).
+    public static func isBeforeSending(code: Int) -> Bool {
+        [
+            Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
+            Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
+        ].contains(code)
+    }
+
+    /// Whether fal may have accepted a submit that ended in this error: a 5xx that is not the
+    /// ingress's (a 500, or any 5xx with `x-fal-request-id`), or a connection lost once the request
+    /// may have been sent. Such a submit is never repeated by shotc on its own.
+    public var submitMayHaveBeenAccepted: Bool {
+        switch self {
+        case .http(let status, _, _, let requestID):
+            return status >= 500 && (status == 500 || requestID != nil || ![502, 503, 504].contains(status))
+        case .transport(let code, _):
+            return !Self.isBeforeSending(code: code)
+        case .protocolViolation:
+            // fal answered 2xx with something unreadable: it accepted something.
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether fal refused the key (401 or 403).
+    public var isKeyRefused: Bool {
+        if case .http(let status, _, _, _) = self { return status == 401 || status == 403 }
+        return false
+    }
+
+    /// Whether the service could not be reached at all (no connection could be made).
+    public var isUnreachable: Bool {
+        if case .transport(let code, _) = self { return Self.isBeforeSending(code: code) }
+        return false
+    }
+
     /// Builds the error for a non-2xx response from fal's body (`detail`, `error_type`) and headers
     /// (`X-Fal-Error-Type`, `x-fal-request-id`). A 422 becomes ``validation(_:)``.
     public static func from(response: HTTPResponse) -> FalError {
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-        let errorType = (object?["error_type"] as? String) ?? response.headers["X-Fal-Error-Type"]
+        let object = (try? JSONValue.parse(response.body)).flatMap { $0.objectFields != nil ? $0 : nil }
+        let errorType = object?["error_type"]?.stringValue ?? response.headers["X-Fal-Error-Type"]
         let requestID = response.headers["x-fal-request-id"]
-        if let list = object?["detail"] as? [Any] {
+        if let list = object?["detail"]?.arrayValue {
             let issues = list.map(Self.issue(from:))
             if response.status == 422 || response.status == 400 { return .validation(issues) }
             return .http(
@@ -103,11 +143,11 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
                 errorType: errorType, requestID: requestID)
         }
         let detail: String
-        if let text = object?["detail"] as? String {
+        if let text = object?["detail"]?.stringValue {
             detail = text
-        } else if let text = object?["message"] as? String {
+        } else if let text = object?["message"]?.stringValue {
             detail = text
-        } else if let text = object?["status"] as? String {
+        } else if let text = object?["status"]?.stringValue {
             detail = text
         } else {
             detail = String(response.bodyText.prefix(300)).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -118,12 +158,12 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
         return .http(status: response.status, detail: detail, errorType: errorType, requestID: requestID)
     }
 
-    private static func issue(from item: Any) -> ValidationIssue {
-        guard let entry = item as? [String: Any] else {
-            return ValidationIssue(loc: [], message: "\(item)", type: "")
+    private static func issue(from item: JSONValue) -> ValidationIssue {
+        guard item.objectFields != nil else {
+            return ValidationIssue(loc: [], message: item.textValue ?? item.rendered(pretty: false), type: "")
         }
-        let loc = (entry["loc"] as? [Any] ?? []).map { "\($0)" }
-        let message = (entry["msg"] as? String) ?? (entry["message"] as? String) ?? ""
-        return ValidationIssue(loc: loc, message: message, type: (entry["type"] as? String) ?? "")
+        let loc = (item["loc"]?.arrayValue ?? []).map { $0.textValue ?? $0.rendered(pretty: false) }
+        let message = item["msg"]?.stringValue ?? item["message"]?.stringValue ?? ""
+        return ValidationIssue(loc: loc, message: message, type: item["type"]?.stringValue ?? "")
     }
 }

@@ -44,6 +44,18 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+        syncDirectory(of: path)
+    }
+
+    /// Makes a rename durable by flushing the folder that holds `path`; best effort (some file
+    /// systems cannot flush a folder, and the file itself is already on disk).
+    public static func syncDirectory(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
     }
 
     /// Creates `path` and its missing parents.

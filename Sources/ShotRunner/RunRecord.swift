@@ -4,11 +4,16 @@ import ShotKit
 
 /// Where a shot's render stands, as recorded in `DIR/NAME.run.json`.
 public enum RecordState: String, Sendable {
+    /// Written and flushed before the request is sent. Without a request id it means fal may
+    /// have accepted the request and shotc cannot tell; with one (from an error reply that
+    /// carried it) the next run asks fal about that id.
+    case submitting
     /// fal accepted the request; it has not finished (or its end was not seen).
     case submitted
     /// The render finished and the video was downloaded.
     case completed
-    /// The render failed on fal's side; a later run submits it again.
+    /// fal rejected the input or declared the render failed, or the request was never accepted;
+    /// a later run submits it again.
     case failed
     /// `shotc cancel` asked fal to stop it.
     case cancelled
@@ -22,41 +27,120 @@ public struct RecordedVideo: Sendable, Equatable {
     public var fileSize: Int?
     /// Where it was saved.
     public var path: String
+
+    /// A video reference.
+    public init(url: String, fileSize: Int?, path: String) {
+        self.url = url
+        self.fileSize = fileSize
+        self.path = path
+    }
 }
 
-/// `DIR/NAME.run.json`: written atomically as soon as fal accepts a request and updated to the
-/// end, so an interrupted run loses nothing and never pays twice.
-public struct RunRecord: Sendable {
+/// `DIR/NAME.run.json`: written and flushed before a request is sent, given the request id the
+/// moment fal accepts it, and updated to the end, so an interrupted run loses nothing and never
+/// pays twice. Its changes are the methods below; every field read is written back, so a record
+/// read and saved again is the same bytes.
+public struct RunRecord: Sendable, Equatable {
     /// The shot's name.
     public var shot: String
-    /// The endpoint the request went to.
+    /// The scene file it came from, relative to the output folder (nil in records written before
+    /// shotc named scenes).
+    public var scene: String?
+    /// The endpoint the request goes to.
     public var endpoint: String
     /// The fingerprint of endpoint and body (local files by content hash).
     public var fingerprint: String
     /// Where the render stands.
     public var state: RecordState
-    /// fal's request id and the URLs it returned.
-    public var handle: QueueHandle
-    /// The body as sent.
-    public var body: JSONValue
-    /// When fal accepted it (ISO 8601).
-    public var submittedAt: String
+    /// fal's request id, once known.
+    public var requestID: String?
+    /// The URLs fal returned for following the request (nil until fal accepted it).
+    public var handle: QueueHandle?
+    /// When the request was sent (ISO 8601).
+    public var submittedAt: String?
     /// When the record was last written (``RunStore/save(_:)`` sets it).
     public var updatedAt: String
     /// The video, once the result was fetched.
     public var video: RecordedVideo?
-    /// fal's error text, for failed renders.
+    /// fal's error text (or why the request was not accepted), for failed renders.
     public var error: String?
+    /// The body as sent.
+    public var body: JSONValue
+
+    // MARK: Transitions
+
+    /// The record written before a request is sent.
+    public static func submitting(
+        shot: String, scene: String?, endpoint: String, fingerprint: String, body: JSONValue
+    ) -> RunRecord {
+        let now = timestamp()
+        return RunRecord(
+            shot: shot, scene: scene, endpoint: endpoint, fingerprint: fingerprint, state: .submitting,
+            requestID: nil, handle: nil, submittedAt: now, updatedAt: now, video: nil, error: nil, body: body)
+    }
+
+    /// fal accepted the request.
+    public mutating func accept(_ handle: QueueHandle) {
+        state = .submitted
+        requestID = handle.requestID
+        self.handle = handle
+        error = nil
+    }
+
+    /// fal answered the submit with an error that carried a request id: it may have accepted it.
+    public mutating func acceptedPerhaps(requestID: String, because reason: String) {
+        state = .submitting
+        self.requestID = requestID
+        error = reason
+    }
+
+    /// fal certainly did not accept the request (refused before or at submit).
+    public mutating func notAccepted(because reason: String) {
+        state = .failed
+        error = reason
+    }
+
+    /// fal declared the render failed, or rejected its input at the result.
+    public mutating func fail(_ reason: String) {
+        state = .failed
+        error = reason
+    }
+
+    /// fal's result named the video.
+    public mutating func finished(video: RecordedVideo) {
+        self.video = video
+    }
+
+    /// The video is downloaded and in place.
+    public mutating func downloaded() {
+        state = .completed
+        error = nil
+    }
+
+    /// `shotc cancel` asked fal to stop it.
+    public mutating func cancel() {
+        state = .cancelled
+    }
+
+    // MARK: JSON
 
     /// The record as JSON, keys in a fixed order.
     public var json: JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("shot", .string(shot)), ("endpoint", .string(endpoint)),
-            ("fingerprint", .string(fingerprint)), ("state", .string(state.rawValue)),
-            ("request_id", .string(handle.requestID)), ("status_url", .string(handle.statusURL)),
-            ("response_url", .string(handle.responseURL)), ("cancel_url", .string(handle.cancelURL)),
-            ("submitted_at", .string(submittedAt)), ("updated_at", .string(updatedAt)),
+        var fields: [(String, JSONValue)] = [("shot", .string(shot))]
+        if let scene { fields.append(("scene", .string(scene))) }
+        fields += [
+            ("endpoint", .string(endpoint)), ("fingerprint", .string(fingerprint)),
+            ("state", .string(state.rawValue)),
         ]
+        if let requestID { fields.append(("request_id", .string(requestID))) }
+        if let handle {
+            fields += [
+                ("status_url", .string(handle.statusURL)), ("response_url", .string(handle.responseURL)),
+                ("cancel_url", .string(handle.cancelURL)),
+            ]
+        }
+        if let submittedAt { fields.append(("submitted_at", .string(submittedAt))) }
+        fields.append(("updated_at", .string(updatedAt)))
         if let video {
             var videoFields: [(String, JSONValue)] = [("url", .string(video.url))]
             if let size = video.fileSize { videoFields.append(("file_size", .int(size))) }
@@ -68,104 +152,58 @@ public struct RunRecord: Sendable {
         return .object(fields)
     }
 
-    /// Reads a record written by ``json``; nil for anything else (a foreign or damaged file).
-    public static func parse(_ bytes: [UInt8]) -> RunRecord? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let shot = object["shot"] as? String, let endpoint = object["endpoint"] as? String,
-            let fingerprint = object["fingerprint"] as? String,
-            let state = (object["state"] as? String).flatMap(RecordState.init(rawValue:)),
-            let requestID = object["request_id"] as? String,
-            let statusURL = object["status_url"] as? String,
-            let responseURL = object["response_url"] as? String,
-            let cancelURL = object["cancel_url"] as? String
-        else { return nil }
-        var video: RecordedVideo? = nil
-        if let entry = object["video"] as? [String: Any], let url = entry["url"] as? String,
-            let path = entry["path"] as? String
+    /// Why some bytes are not a run record.
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong.
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// Reads a record written by ``json``.
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> RunRecord {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw ParseError(reason: "not JSON (\(error))")
+        }
+        guard value.objectFields != nil else { throw ParseError(reason: "not a JSON object") }
+        func text(_ key: String) throws(ParseError) -> String? {
+            guard let field = value[key] else { return nil }
+            guard let string = field.stringValue else { throw ParseError(reason: "'\(key)' is not a string") }
+            return string
+        }
+        func required(_ key: String) throws(ParseError) -> String {
+            guard let string = try text(key) else { throw ParseError(reason: "it has no '\(key)'") }
+            return string
+        }
+        let stateText = try required("state")
+        guard let state = RecordState(rawValue: stateText) else {
+            throw ParseError(reason: "unknown state '\(stateText)'")
+        }
+        let requestID = try text("request_id")
+        var handle: QueueHandle?
+        if let status = try text("status_url"), let response = try text("response_url"),
+            let cancel = try text("cancel_url")
         {
-            video = RecordedVideo(url: url, fileSize: entry["file_size"] as? Int, path: path)
+            guard let requestID else { throw ParseError(reason: "it has URLs but no 'request_id'") }
+            handle = QueueHandle(requestID: requestID, statusURL: status, responseURL: response, cancelURL: cancel)
+        }
+        if state == .submitted, handle == nil {
+            throw ParseError(reason: "it says 'submitted' but has no request id and URLs")
+        }
+        var video: RecordedVideo?
+        if let entry = value["video"] {
+            guard let url = entry["url"]?.stringValue, let path = entry["path"]?.stringValue else {
+                throw ParseError(reason: "its 'video' has no 'url' or 'path'")
+            }
+            video = RecordedVideo(url: url, fileSize: entry["file_size"]?.intValue, path: path)
         }
         return RunRecord(
-            shot: shot, endpoint: endpoint, fingerprint: fingerprint, state: state,
-            handle: QueueHandle(
-                requestID: requestID, statusURL: statusURL, responseURL: responseURL,
-                cancelURL: cancelURL),
-            body: .null, submittedAt: object["submitted_at"] as? String ?? "",
-            updatedAt: object["updated_at"] as? String ?? "", video: video,
-            error: object["error"] as? String)
-    }
-}
-
-/// The output folder of a scene's renders: videos, records and the upload cache.
-public struct RunStore: Sendable {
-    /// The folder.
-    public let directory: String
-
-    /// The store in `directory`.
-    public init(directory: String) { self.directory = directory }
-
-    /// The scene's name: its file name without the extension (`greenhouse` for
-    /// `scenes/greenhouse.shot` and `scenes/greenhouse.yaml` alike).
-    public static func sceneName(of scenePath: String) -> String {
-        let file = scenePath.split(separator: "/").last.map(String.init) ?? scenePath
-        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
-        return String(file[..<dot])
-    }
-
-    /// The default output folder of a scene: `renders/SCENE/` beside the scene file, so the
-    /// `.shot` and YAML forms of a scene share their renders and two scenes never do.
-    public static func defaultDirectory(forScene scenePath: String) -> String {
-        Path.join(Path.join(Path.directory(of: scenePath), "renders"), sceneName(of: scenePath))
-    }
-
-    /// `DIR/NAME.mp4`.
-    public func videoPath(_ shot: String) -> String { Path.join(directory, shot + ".mp4") }
-    /// `DIR/NAME.run.json`.
-    public func recordPath(_ shot: String) -> String { Path.join(directory, shot + ".run.json") }
-    /// `DIR/.shotc-uploads.json`.
-    public var uploadCachePath: String { Path.join(directory, ".shotc-uploads.json") }
-
-    /// The record of `shot`, if there is a readable one.
-    public func record(_ shot: String) -> RunRecord? {
-        guard let bytes = try? LocalFileSystem().read(recordPath(shot)), var record = RunRecord.parse(bytes)
-        else { return nil }
-        if record.shot != shot { record.shot = shot }
-        return record
-    }
-
-    /// Every record in the folder, by shot name.
-    public func allRecords() -> [RunRecord] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-        return names.sorted().filter { $0.hasSuffix(".run.json") }.compactMap { name in
-            record(String(name.dropLast(".run.json".count)))
-        }
-    }
-
-    /// Writes `record` atomically, stamping ``RunRecord/updatedAt`` with the time of writing.
-    public func save(_ record: RunRecord) throws {
-        var record = record
-        record.updatedAt = timestamp()
-        try AtomicFile.makeDirectory(directory)
-        try AtomicFile.write(record.json.bytes(pretty: true) + [0x0A], to: recordPath(record.shot))
-    }
-
-    /// The upload cache's key for a file with content hash `hash` (`sha256:…`) stored at `cdn`:
-    /// a URL from one storage host is never reused for another.
-    public static func uploadCacheKey(cdn: String, hash: String) -> String { cdn + " " + hash }
-
-    /// The upload cache: fal URL by ``uploadCacheKey(cdn:hash:)``.
-    public func uploadCache() -> [String: String] {
-        guard let bytes = try? LocalFileSystem().read(uploadCachePath),
-            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String]
-        else { return [:] }
-        return object
-    }
-
-    /// Writes the upload cache atomically, keys sorted.
-    public func saveUploadCache(_ cache: [String: String]) throws {
-        try AtomicFile.makeDirectory(directory)
-        let json = JSONValue.object(cache.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
-        try AtomicFile.write(json.bytes(pretty: true) + [0x0A], to: uploadCachePath)
+            shot: try required("shot"), scene: try text("scene"), endpoint: try required("endpoint"),
+            fingerprint: try required("fingerprint"), state: state, requestID: requestID, handle: handle,
+            submittedAt: try text("submitted_at"), updatedAt: try text("updated_at") ?? "", video: video,
+            error: try text("error"), body: value["body"] ?? .null)
     }
 }
 

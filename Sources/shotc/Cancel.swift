@@ -30,11 +30,11 @@ struct Cancel: AsyncParsableCommand {
         switch target {
         case nil: directory = "renders"
         case let target? where target.hasSuffix(".shot") || target.hasSuffix(".yaml") || target.hasSuffix(".yml"):
-            directory = Path.join(Path.directory(of: target), "renders")
+            directory = RunStore.defaultDirectory(forScene: target)
         case let target?: directory = target
         }
         let store = RunStore(directory: directory)
-        let unfinished = store.allRecords().filter { $0.state == .submitted }
+        let unfinished = store.allRecords().filter { $0.state == .submitted && $0.handle != nil }
         guard !unfinished.isEmpty else {
             Terminal.write("nothing to cancel: no unfinished requests are recorded in \(directory)\n")
             return
@@ -51,20 +51,21 @@ struct Cancel: AsyncParsableCommand {
         }
         var failures = 0
         for var record in unfinished {
+            guard let handle = record.handle else { continue }
             do {
-                let outcome = try await client.cancel(record.handle)
+                let outcome = try await client.cancel(handle)
                 switch outcome {
                 case .cancellationRequested, .cancelled, .notFound:
-                    record.state = .cancelled
-                    Terminal.write("\(record.shot): cancelled request \(record.handle.requestID)\n")
+                    record.cancel()
+                    Terminal.write("\(record.shot): cancelled request \(handle.requestID)\n")
                 case .alreadyCompleted:
                     // Finished and paid for: leave it recorded so the next run fetches the video.
-                    Terminal.write("\(record.shot): request \(record.handle.requestID) had already finished; 'shotc run' fetches its video\n")
+                    Terminal.write("\(record.shot): request \(handle.requestID) had already finished; 'shotc run' fetches its video\n")
                 }
                 try store.save(record)
             } catch {
                 failures += 1
-                Terminal.writeError("\(record.shot): cannot cancel request \(record.handle.requestID): \(error)\n")
+                Terminal.writeError("\(record.shot): cannot cancel request \(handle.requestID): \(error)\n")
             }
         }
         if failures > 0 { throw ExitCode(ExitStatus.remoteFailures) }

@@ -69,8 +69,8 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(ExitStatus.compileErrors)
         }
         let shots = try select(shot, from: scene, sources: compilation.sources)
-        let directory = output ?? Path.join(Path.directory(of: file), "renders")
-        let store = RunStore(directory: directory)
+        let directory = output ?? RunStore.defaultDirectory(forScene: file)
+        let store = RunStore(directory: directory, scenePath: file)
         let plans: [ShotPlan]
         do {
             plans = try SceneRenderer.plan(shots, in: scene, store: store, force: force)
@@ -164,7 +164,7 @@ struct Run: AsyncParsableCommand {
             // Earlier uploads are reused by content hash, per storage host.
             let cdn = (try? FalEndpoints.fromEnvironment(ProcessInfo.processInfo.environment).cdn)
                 ?? FalEndpoints.production.cdn
-            let hashes = (try? SceneRenderer.hashLocalFiles(of: submitting.map(\.shot), in: scene)) ?? [:]
+            let hashes = (try? ShotPlanner.hashLocalFiles(of: submitting.map(\.shot), in: scene)) ?? [:]
             let cache = store.uploadCache()
             out += "uploads (each distinct file once):\n"
             for path in files {

@@ -94,6 +94,39 @@ import Testing
         #expect(event.description.contains("retrying in 2.0s (HTTP 429)"))
     }
 
+    /// fal_client's rule: a submit is repeated only where fal cannot have accepted it.
+    @Test(arguments: [
+        (408, nil, true), (409, nil, true), (429, nil, true), (502, nil, true), (503, nil, true), (504, nil, true),
+        (500, nil, false), (502, "req-9", false), (503, "req-9", false), (504, "req-9", false), (500, "req-9", false),
+    ] as [(Int, String?, Bool)])
+    func submitRetriesOnlyWhereFalCannotHaveAcceptedIt(status: Int, requestID: String?, retried: Bool) async throws {
+        let h = try Harness()
+        defer { h.server.stop() }
+        let headers = requestID.map { [("x-fal-request-id", $0)] } ?? []
+        h.server.script(
+            "POST", "/fal-ai/x", [.json(status, #"{"detail":"upstream trouble"}"#, headers: headers), h.submitReply()])
+        do {
+            let handle = try await h.client.submit(endpointID: "fal-ai/x", body: Array("{}".utf8))
+            #expect(retried, "HTTP \(status) with request id \(requestID ?? "none") must not be retried")
+            #expect(handle.requestID == "req-1")
+        } catch let error as FalError {
+            #expect(!retried, "HTTP \(status) should have been retried")
+            #expect(error.submitMayHaveBeenAccepted)
+        }
+        #expect(h.server.requests("POST", "/fal-ai/x").count == (retried ? 2 : 1))
+    }
+
+    @Test func handleForARequestIDIsBuiltAsFalsClientsBuildIt() throws {
+        let handle = try #require(
+            QueueHandle.forRequest("abc-123", endpointID: "fal-ai/kling-video/o1/standard/reference-to-video",
+                queue: "https://queue.fal.run"))
+        #expect(handle.statusURL == "https://queue.fal.run/fal-ai/kling-video/requests/abc-123/status")
+        #expect(handle.responseURL == "https://queue.fal.run/fal-ai/kling-video/requests/abc-123")
+        #expect(handle.cancelURL == "https://queue.fal.run/fal-ai/kling-video/requests/abc-123/cancel")
+        #expect(QueueHandle.forRequest("abc", endpointID: "single", queue: "https://q") == nil)
+        #expect(QueueHandle.forRequest("../x", endpointID: "a/b", queue: "https://q") == nil)
+    }
+
     @Test func retries503ThenSucceeds() async throws {
         let h = try Harness()
         defer { h.server.stop() }
@@ -287,14 +320,26 @@ import Testing
             "GET", path,
             [
                 .json(200, json, headers: [("x-fal-request-id", "req-1")]),
-                .json(500, #"{"detail":"Content policy violation"}"#, headers: [("x-fal-request-id", "req-1")]),
+                .json(422, #"{"detail":[{"loc":["body","prompt"],"msg":"Content policy violation","type":"content_policy_violation"}]}"#),
+                .json(500, #"{"detail":"Internal Server Error"}"#, headers: [("x-fal-request-id", "req-1")]),
             ])
         let result = try await h.client.result(h.handle)
         #expect(result.video == FalFile(url: "http://127.0.0.1/media/r.mp4", contentType: "video/mp4", fileName: "r.mp4", fileSize: 1234))
         #expect(result.rawJSON == Array(json.utf8))
         #expect(result.requestID == "req-1")
-        await #expect(throws: FalError.renderFailed("Content policy violation")) { try await h.client.result(h.handle) }
+        // A 4xx is fal's answer about the request: returned as it is, not retried.
+        await #expect(
+            throws: FalError.validation([
+                ValidationIssue(loc: ["body", "prompt"], message: "Content policy violation", type: "content_policy_violation")
+            ])
+        ) { try await h.client.result(h.handle) }
         #expect(h.server.requests("GET", path).count == 2)
+        // A 500 at the result says nothing about the render: retried like any transient failure,
+        // then reported as the HTTP error it is (the caller decides what it means).
+        await #expect(throws: FalError.http(status: 500, detail: "Internal Server Error", errorType: nil, requestID: "req-1")) {
+            try await h.client.result(h.handle, retrying: false)
+        }
+        #expect(h.server.requests("GET", path).count == 3)
     }
 
     @Test func cancelOutcomes() async throws {

@@ -116,8 +116,8 @@ struct Scratch {
     let folder: String
     /// The scene file in it.
     let scene: String
-    /// The default output folder, `scene/renders`.
-    var renders: String { folder + "/renders" }
+    /// The default output folder, `scene/renders/greenhouse` (renders/SCENE beside the scene).
+    var renders: String { folder + "/renders/greenhouse" }
 
     /// Copies `examples/<example>` and names `<file>` in it as the scene.
     init(example: String, file: String) throws {

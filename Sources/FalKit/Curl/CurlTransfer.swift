@@ -133,6 +133,9 @@ final class CurlTransfer: @unchecked Sendable {
         switch request.method {
         case .get where request.body == nil:
             try setLong(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")
+        case .head:
+            // NOBODY makes a HEAD that does not wait for the body its Content-Length announces.
+            try setLong(CURLOPT_NOBODY, 1, "CURLOPT_NOBODY")
         case .post:
             try setLong(CURLOPT_POST, 1, "CURLOPT_POST")
             try setBody(request.body ?? [])

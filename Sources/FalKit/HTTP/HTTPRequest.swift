@@ -10,6 +10,8 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let post = HTTPMethod(rawValue: "POST")
     /// `PUT`.
     public static let put = HTTPMethod(rawValue: "PUT")
+    /// `HEAD`.
+    public static let head = HTTPMethod(rawValue: "HEAD")
     /// `DELETE`.
     public static let delete = HTTPMethod(rawValue: "DELETE")
     /// The method token.

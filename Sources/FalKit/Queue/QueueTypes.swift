@@ -1,4 +1,5 @@
 import Foundation
+import ShotJSON
 
 /// What fal's submit returned: the request id and the URLs to follow it with.
 ///
@@ -24,12 +25,30 @@ public struct QueueHandle: Sendable, Equatable, Codable {
         self.queuePosition = queuePosition
     }
 
+    /// The handle of request `requestID` to `endpointID`, its URLs built the way fal's clients build
+    /// them from an id (`{queue}/{owner}/{alias}/requests/{id}`, fal-protocol.md 1.2): for a submit
+    /// whose error reply carried an id but no URLs. Nil for an endpoint id without owner and alias.
+    public static func forRequest(_ requestID: String, endpointID: String, queue: String) -> QueueHandle? {
+        var segments = endpointID.split(separator: "/").map(String.init)
+        var prefix = ""
+        if let first = segments.first, first == "workflows" || first == "comfy" {
+            prefix = first + "/"
+            segments.removeFirst()
+        }
+        guard segments.count >= 2, !requestID.isEmpty,
+            requestID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        else { return nil }
+        let base = "\(queue)/\(prefix)\(segments[0])/\(segments[1])/requests/\(requestID)"
+        return QueueHandle(
+            requestID: requestID, statusURL: base + "/status", responseURL: base, cancelURL: base + "/cancel")
+    }
+
     /// Parses a submit reply; every one of `request_id`, `status_url`, `response_url` and `cancel_url`
     /// must be present, and the URLs must be http(s).
     public static func parse(_ body: [UInt8]) throws -> QueueHandle {
         let object = try JSONObject.parse(body, what: "the submit reply")
         func required(_ key: String) throws -> String {
-            guard let value = object[key] as? String, !value.isEmpty else {
+            guard let value = object[key]?.stringValue, !value.isEmpty else {
                 throw FalError.protocolViolation("the submit reply has no '\(key)'")
             }
             return value
@@ -37,7 +56,7 @@ public struct QueueHandle: Sendable, Equatable, Codable {
         let handle = QueueHandle(
             requestID: try required("request_id"), statusURL: try required("status_url"),
             responseURL: try required("response_url"), cancelURL: try required("cancel_url"),
-            queuePosition: JSONObject.int(object["queue_position"]))
+            queuePosition: object["queue_position"]?.intValue)
         for (name, url) in [("status_url", handle.statusURL), ("response_url", handle.responseURL), ("cancel_url", handle.cancelURL)] {
             let lower = url.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
@@ -103,25 +122,24 @@ public enum QueueStatus: Sendable, Equatable {
         try parse(object: JSONObject.parse(body, what: "the status reply"))
     }
 
-    static func parse(object: [String: Any]) throws -> QueueStatus {
-        let logs = (object["logs"] as? [Any] ?? []).compactMap { item -> RequestLog? in
-            guard let entry = item as? [String: Any] else { return nil }
+    static func parse(object: JSONValue) throws -> QueueStatus {
+        let logs = (object["logs"]?.arrayValue ?? []).compactMap { entry -> RequestLog? in
+            guard entry.objectFields != nil else { return nil }
             return RequestLog(
-                message: (entry["message"] as? String) ?? "",
-                level: (entry["level"] as? String) ?? "INFO",
-                timestamp: JSONObject.string(entry["timestamp"]) ?? "")
+                message: entry["message"]?.stringValue ?? "",
+                level: entry["level"]?.stringValue ?? "INFO",
+                timestamp: entry["timestamp"]?.textValue ?? "")
         }
-        switch object["status"] as? String {
+        switch object["status"]?.stringValue {
         case "IN_QUEUE":
-            return .inQueue(position: JSONObject.int(object["queue_position"]))
+            return .inQueue(position: object["queue_position"]?.intValue)
         case "IN_PROGRESS":
             return .inProgress(logs: logs)
         case "COMPLETED":
-            let metrics = object["metrics"] as? [String: Any]
-            let error = JSONObject.string(object["error"])
+            let error = object["error"]?.textValue
             return .completed(
-                logs: logs, error: error, errorType: object["error_type"] as? String,
-                inferenceTime: JSONObject.double(metrics?["inference_time"]))
+                logs: logs, error: error, errorType: object["error_type"]?.stringValue,
+                inferenceTime: object["metrics"]?["inference_time"]?.doubleValue)
         case let other:
             throw FalError.protocolViolation("unknown request status '\(other ?? "none")'")
         }
@@ -167,16 +185,16 @@ public struct FalResult: Sendable {
     /// Parses `{"video":{"url","content_type","file_name","file_size"}}`.
     public static func parse(_ body: [UInt8], requestID: String? = nil) throws -> FalResult {
         let object = try JSONObject.parse(body, what: "the result")
-        guard let video = object["video"] as? [String: Any] else {
+        guard let video = object["video"], video.objectFields != nil else {
             throw FalError.protocolViolation("the result has no 'video' object")
         }
-        guard let url = video["url"] as? String, !url.isEmpty else {
+        guard let url = video["url"]?.stringValue, !url.isEmpty else {
             throw FalError.protocolViolation("the result's video has no 'url'")
         }
         return FalResult(
             video: FalFile(
-                url: url, contentType: video["content_type"] as? String, fileName: video["file_name"] as? String,
-                fileSize: JSONObject.int(video["file_size"])),
+                url: url, contentType: video["content_type"]?.stringValue, fileName: video["file_name"]?.stringValue,
+                fileSize: video["file_size"]?.intValue),
             rawJSON: body, requestID: requestID)
     }
 }
@@ -193,37 +211,14 @@ public enum CancelOutcome: Sendable, Equatable {
     case notFound
 }
 
-/// Small helpers over JSONSerialization's untyped values.
+/// Reading fal's replies with the project's one JSON model.
 enum JSONObject {
     /// Parses bytes that must hold a JSON object.
-    static func parse(_ body: [UInt8], what: String) throws -> [String: Any] {
-        guard let value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-            let object = value as? [String: Any]
-        else {
+    static func parse(_ body: [UInt8], what: String) throws -> JSONValue {
+        guard let value = try? JSONValue.parse(body), value.objectFields != nil else {
             let preview = String(decoding: body.prefix(200), as: UTF8.self)
             throw FalError.protocolViolation("\(what) is not a JSON object: '\(preview)'")
         }
-        return object
-    }
-
-    /// An integer from a JSON number.
-    static func int(_ value: Any?) -> Int? {
-        if let number = value as? Int { return number }
-        if let number = value as? Double, number.isFinite { return Int(number) }
-        return nil
-    }
-
-    /// A floating-point number from a JSON number.
-    static func double(_ value: Any?) -> Double? {
-        if let number = value as? Double { return number }
-        if let number = value as? Int { return Double(number) }
-        return nil
-    }
-
-    /// A string from a JSON string or number; nil for null or absent.
-    static func string(_ value: Any?) -> String? {
-        if let text = value as? String { return text }
-        if let number = value as? NSNumber { return number.stringValue }
-        return nil
+        return value
     }
 }

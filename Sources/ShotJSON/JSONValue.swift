@@ -7,6 +7,9 @@ public enum JSONValue: Hashable, Sendable {
     case bool(Bool)
     /// An integer.
     case int(Int)
+    /// A number with a fraction or exponent, or an integer too large for `Int` (read from fal's
+    /// replies; shotc never writes one).
+    case double(Double)
     /// A string.
     case string(String)
     /// An array.
@@ -44,6 +47,7 @@ public enum JSONValue: Hashable, Sendable {
         case .null: sink.null()
         case .bool(let value): sink.bool(value)
         case .int(let value): sink.int(value)
+        case .double(let value): sink.double(value)
         case .string(let value): sink.string(value)
         case .array(let items):
             sink.beginArray()

@@ -15,6 +15,8 @@ public protocol JSONSink {
     mutating func string(_ value: String)
     /// An integer value.
     mutating func int(_ value: Int)
+    /// A floating-point value (finite; anything else is written as `null`).
+    mutating func double(_ value: Double)
     /// `true` or `false`.
     mutating func bool(_ value: Bool)
     /// `null`.
@@ -110,6 +112,11 @@ public struct JSONWriter: JSONSink {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    public mutating func double(_ value: Double) {
+        beforeValue()
+        bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
+    }
+
     public mutating func bool(_ value: Bool) {
         beforeValue()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
@@ -199,6 +206,7 @@ public struct JSONValueBuilder: JSONSink {
 
     public mutating func string(_ value: String) { add(.string(value)) }
     public mutating func int(_ value: Int) { add(.int(value)) }
+    public mutating func double(_ value: Double) { add(.double(value)) }
     public mutating func bool(_ value: Bool) { add(.bool(value)) }
     public mutating func null() { add(.null) }
 }
