@@ -104,12 +104,12 @@ extension SceneRenderer {
                 return unfinished(name, "fal does not know request \(id) (HTTP 404); it stays recorded; run with --force --shot \(name) to render it again")
             }
         }
-        guard let pause = patience.failed() else {
+        guard let remaining = patience.failed() else {
             await permit.release()
             return unfinished(name, "could not follow it for \(Int(followPatience)) s (\(error)); \(advice)")
         }
         do {
-            try await client.retryPolicy.sleep(pause)
+            try await client.retryPolicy.sleep(min(remaining, client.retryPolicy.delay(beforeRetry: patience.failures)))
         } catch {
             return await permit.interrupted()
         }
@@ -145,12 +145,12 @@ extension SceneRenderer {
     }
 }
 
-/// How long following may keep failing: the first failure starts the clock, any success stops it;
-/// pauses between attempts grow from 1 s to 30 s.
+/// How long following may keep failing: the first failure starts the clock, any success stops it.
 struct Patience {
     let seconds: Double
     private var failingSince: Date?
-    private var failures = 0
+    /// Failures in a row.
+    private(set) var failures = 0
 
     init(seconds: Double) { self.seconds = seconds }
 
@@ -159,14 +159,14 @@ struct Patience {
         failures = 0
     }
 
-    /// Notes a failure; the pause before the next attempt, or nil when the patience is spent.
+    /// Notes a failure; the seconds of patience left, or nil when it is spent.
     mutating func failed(now: Date = Date()) -> Double? {
         let since = failingSince ?? now
         failingSince = since
         failures += 1
         let elapsed = now.timeIntervalSince(since)
         guard elapsed < seconds else { return nil }
-        return min(seconds - elapsed, min(30, pow(2, Double(min(failures, 6) - 1))))
+        return seconds - elapsed
     }
 }
 

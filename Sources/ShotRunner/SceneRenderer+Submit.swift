@@ -10,12 +10,12 @@ extension SceneRenderer {
         let name = plan.shot.name
         if let reason = stopReason {
             await permit.release()
-            return held(name, "not submitted: \(reason)")
+            return held(name, reason)
         }
         let files = RequestBuilder(scene: scene).localFiles(of: [plan.shot])
         if let failure = files.lazy.compactMap(uploads.failure).first {
             await permit.release()
-            if let reason = stopReason, failure == reason { return held(name, "not submitted: \(reason)") }
+            if let reason = stopReason, failure == reason { return held(name, reason) }
             return fail(name, failure, remote: false)
         }
         var retriedUploads = false
@@ -34,7 +34,9 @@ extension SceneRenderer {
             do {
                 try store.save(record)
             } catch {
-                stopSubmits("cannot write the run record '\(store.recordPath(name))': \(error.reason)")
+                stopSubmits(
+                    "run records cannot be written",
+                    diagnosis: "cannot write the run record '\(store.recordPath(name))': \(error.reason); nothing was sent for it")
                 await permit.release()
                 return fail(name, "not submitted: its record cannot be written (\(error.reason)); nothing was sent", remote: false)
             }
@@ -61,7 +63,7 @@ extension SceneRenderer {
                 if let falError = error as? FalError, falError.isKeyRefused || falError.isUnreachable,
                     let reason = stopReason
                 {
-                    return held(name, "not submitted: \(reason)")
+                    return held(name, reason)
                 }
                 return fail(name, describe(error, shot: plan.shot), remote: error.isRemoteRejection)
             case .unconfirmed(let message):
@@ -94,7 +96,9 @@ extension SceneRenderer {
             do {
                 try store.save(record)
             } catch {
-                stopSubmits("cannot write the run record '\(store.recordPath(name))': \(error.reason)")
+                stopSubmits(
+                    "run records cannot be written",
+                    diagnosis: "cannot write the run record '\(store.recordPath(name))': \(error.reason)")
                 notice(
                     "fal accepted request \(handle.requestID) for shot '\(name)', but its record could not be written "
                         + "(\(error.reason)); note the id: 'shotc run' cannot resume it until its record is written")

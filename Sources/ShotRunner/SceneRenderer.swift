@@ -115,14 +115,15 @@ public final class SceneRenderer: Sendable {
         if fresh { report(.notice(text)) }
     }
 
-    /// Stops new submits for the rest of the run, saying why once.
-    func stopSubmits(_ reason: String) {
+    /// Stops new submits for the rest of the run: says the whole `diagnosis` once; each shot held
+    /// after it says the short `reason`.
+    func stopSubmits(_ reason: String, diagnosis: String) {
         let first = state.withLock { state -> Bool in
             guard state.stopReason == nil else { return false }
             state.stopReason = reason
             return true
         }
-        if first { notice(reason + "; no new requests are sent in this run") }
+        if first { notice(diagnosis + "; no new requests are sent in this run") }
     }
 
     /// Why new submits are stopped, if they are.
@@ -132,12 +133,15 @@ public final class SceneRenderer: Sendable {
     func noteRunWide(_ error: Error, elapsed: Double? = nil, url: String? = nil) {
         guard let error = error as? FalError else { return }
         if error.isKeyRefused {
-            stopSubmits("fal refused the key in FAL_KEY (HTTP 401/403); check it at https://fal.ai/dashboard/keys")
+            stopSubmits(
+                "fal refused the key",
+                diagnosis: "fal refused the key in FAL_KEY (\(error)); check it at https://fal.ai/dashboard/keys")
         } else if error.isUnreachable {
             var text = "cannot reach fal"
             if let url { text += " at \(url)" }
             if let elapsed { text += String(format: " (no connection after %.1f s of retries)", elapsed) }
-            stopSubmits(text)
+            if case .transport(_, let message) = error { text += ": \(message)" }
+            stopSubmits("fal is unreachable", diagnosis: text)
         }
     }
 

@@ -104,12 +104,13 @@ struct Run: AsyncParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(ExitStatus.usage)
         }
+        let tuning = RunTuning(environment: environment)
         let client = FalClient(
-            key: key, endpoints: endpoints, http: http,
+            key: key, endpoints: endpoints, http: http, retryPolicy: tuning.retryPolicy,
             onRetry: { retry in reporter.handle(.retrying(retry)) })
         let renderer = SceneRenderer(
             scene: scene, sources: compilation.sources, store: store, client: client,
-            concurrency: jobs, report: { reporter.handle($0) })
+            concurrency: jobs, followPatience: tuning.followPatience, report: { reporter.handle($0) })
 
         reporter.start()
         let work = Task { await renderer.run(plans) }
@@ -130,6 +131,7 @@ struct Run: AsyncParsableCommand {
     /// Prints the summary and picks the exit status.
     private func finish(_ plans: [ShotPlan], outcomes: [String: ShotOutcome], reporter: ProgressReporter) throws {
         var failed = 0
+        var unfinished = 0
         var lines: [String] = []
         for plan in plans {
             switch outcomes[plan.shot.name] {
@@ -139,7 +141,7 @@ struct Run: AsyncParsableCommand {
                 failed += 1
                 lines.append("  \(plan.shot.name)  failed: \(message.split(separator: "\n").first ?? "")")
             case .unfinished(let message)?, .held(let message)?:
-                failed += 1
+                unfinished += 1
                 lines.append("  \(plan.shot.name)  \(message.split(separator: "\n").first ?? "")")
             case .interrupted?, nil:
                 failed += 1
@@ -149,9 +151,10 @@ struct Run: AsyncParsableCommand {
         if !json {
             let seconds = String(format: "%.1f", reporter.elapsedSeconds)
             Terminal.write(
-                "\(plans.count - failed) of \(plans.count) shot\(plans.count == 1 ? "" : "s") ready in \(seconds) s\n"
+                "\(plans.count - failed - unfinished) of \(plans.count) shot\(plans.count == 1 ? "" : "s") ready in \(seconds) s\n"
                     + lines.joined(separator: "\n") + "\n")
         }
+        if unfinished > 0 { throw ExitCode(ExitStatus.unfinished) }
         if failed > 0 { throw ExitCode(ExitStatus.remoteFailures) }
     }
 
@@ -213,4 +216,21 @@ final class InterruptHandler: @unchecked Sendable {
     }
 
     deinit { source.cancel() }
+}
+
+/// Settings of `shotc run` read from the environment: `SHOTC_FOLLOW_PATIENCE` (seconds that
+/// following a request may keep failing before the run leaves it recorded, default 600) and
+/// `SHOTC_RETRY_BASE_DELAY` (the first retry's pause in seconds, default 0.5; tests shorten it).
+struct RunTuning {
+    var followPatience: Double = 600
+    var retryPolicy = RetryPolicy.standard
+
+    init(environment: [String: String]) {
+        if let text = environment["SHOTC_FOLLOW_PATIENCE"], let seconds = Double(text), seconds >= 0 {
+            followPatience = seconds
+        }
+        if let text = environment["SHOTC_RETRY_BASE_DELAY"], let seconds = Double(text), seconds >= 0 {
+            retryPolicy = RetryPolicy(baseDelay: seconds, maxDelay: max(seconds, min(30, seconds * 60)))
+        }
+    }
 }

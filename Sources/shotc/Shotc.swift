@@ -32,12 +32,16 @@ enum ExitStatus {
     static let compileErrors: Int32 = 1
     static let usage: Int32 = 2
     static let remoteFailures: Int32 = 3
+    static let unfinished: Int32 = 4
     static let interrupted: Int32 = 130
 }
 
 @main
 enum Main {
     static func main() async {
+        // A write past a file-size limit fails with EFBIG (reported like a full disk) instead of
+        // killing the process between a submit and its record.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try Shotc.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -308,7 +308,8 @@ import Testing
         var seen: [QueueStatus] = []
         for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
         #expect(seen == [.completed(logs: [], error: nil, errorType: nil, inferenceTime: nil)])
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Well under the stream's 10 s silence, with room for a loaded 2-core machine.
+        #expect(Date().timeIntervalSince(started) < 8)
     }
 
     @Test func resultParsesVideoAndMapsFailures() async throws {

@@ -38,9 +38,12 @@ private struct World {
         scratch.remove()
     }
 
-    /// `shotc run greenhouse.shot <arguments>` to its end.
-    func run(_ arguments: [String] = [], timeout: TimeInterval = 30) throws -> ShotcResult {
-        try scratch.run(["run", "greenhouse.shot"] + arguments, environment: environment, timeout: timeout)
+    /// `shotc run greenhouse.shot <arguments>` to its end; `extra` adds to or replaces variables.
+    func run(_ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30) throws
+        -> ShotcResult
+    {
+        try scratch.run(
+            ["run", "greenhouse.shot"] + arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
     }
 
     /// `shotc run greenhouse.shot <arguments>`, started.
@@ -611,6 +614,220 @@ struct RunTests {
     // MARK: Helpers
 
     /// Every string in `json` that looks like a URL.
+    // MARK: - Money safety (issue 6)
+
+    @Test("an outage while following is not a failed render: exit 4, the record stays submitted, the next runs resume it (also through a refused key) and nothing is paid twice")
+    func outageWhileFollowingIsNotAFailure() throws {
+        let world = try World()
+        defer { world.close() }
+        // The stream fails, then the status answers 503 to all six attempts of one poll: with no
+        // patience left after that, this run gives up following (the faults are then used up).
+        try world.control.addFaults([
+            ["route": "stream", "kind": "status", "status": 503, "times": 1],
+            ["route": "status", "kind": "status", "status": 503, "times": 6],
+        ])
+        let quick = ["SHOTC_RETRY_BASE_DELAY": "0.01", "SHOTC_FOLLOW_PATIENCE": "0"]
+        let first = try world.run(["--shot", "opening"], extra: quick)
+        #expect(first.status == 4, "\(first)")
+        #expect(first.stderr.contains("may still finish on fal"), "\(first)")
+        let record = try #require(world.scratch.record("opening"))
+        #expect(record["state"] as? String == "submitted", "\(record)")
+        let requestID = try #require(record["request_id"] as? String)
+        #expect(world.scratch.video("opening") == nil)
+
+        // A refused key while resuming is not the render failing either.
+        let refused = try world.run(["--shot", "opening"], extra: quick.merging(["FAL_KEY": "wrong-key"]) { $1 })
+        #expect(refused.status == 4, "\(refused)")
+        #expect(refused.stderr.components(separatedBy: "fal refused the key in FAL_KEY").count == 2, "said once: \(refused)")
+        #expect(world.scratch.record("opening")?["state"] as? String == "submitted")
+
+        // With the key back and patience, the same request is followed to its end.
+        let last = try world.run(["--shot", "opening"], extra: ["SHOTC_RETRY_BASE_DELAY": "0.01"], timeout: 60)
+        #expect(last.status == 0, "\(last)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 1, "paid twice: \(counts)")
+        #expect(world.scratch.record("opening")?["request_id"] as? String == requestID)
+        try world.expectRendered("opening")
+    }
+
+    @Test("a submit answered 500 is never sent again by shotc: exit 4, recorded as unconfirmed, held on the next run, sent again only with --force")
+    func submit500IsNeverResent() throws {
+        let world = try World()
+        defer { world.close() }
+        try world.control.addFaults([
+            ["route": "submit", "kind": "status", "status": 500, "omitRequestID": true, "times": 1]
+        ])
+        let first = try world.run(["--shot", "opening"], extra: ["SHOTC_RETRY_BASE_DELAY": "0.01"])
+        #expect(first.status == 4, "\(first)")
+        #expect(try world.control.counts()["submit"] == 1, "a 500 was retried")
+        #expect(first.stderr.contains("fal may have accepted it"), "\(first)")
+        let record = try #require(world.scratch.record("opening"))
+        #expect(record["state"] as? String == "submitting")
+        #expect(record["request_id"] == nil)
+        #expect(record["body"] is [String: Any], "the body as sent is recorded")
+
+        let held = try world.run(["--shot", "opening"])
+        #expect(held.status == 4, "\(held)")
+        #expect(held.stderr.contains("--force"), "\(held)")
+        #expect(try world.control.counts()["submit"] == 1, "an unconfirmed submit was sent again")
+
+        let forced = try world.run(["--shot", "opening", "--force"])
+        #expect(forced.status == 0, "\(forced)")
+        #expect(try world.control.counts()["submit"] == 2)
+        try world.expectRendered("opening")
+    }
+
+    @Test("a 5xx that carries a request id is not resent: the next run asks fal about that id and submits only because fal does not know it")
+    func fiveHundredWithRequestIDIsAskedAbout() throws {
+        let world = try World()
+        defer { world.close() }
+        // The stand-in sends x-fal-request-id with a fault unless told not to: fal may have accepted it.
+        try world.control.addFaults([["route": "submit", "kind": "status", "status": 503, "times": 1]])
+        let first = try world.run(["--shot", "opening"])
+        #expect(first.status == 4, "\(first)")
+        #expect(try world.control.counts()["submit"] == 1, "a 503 with a request id was retried")
+        let record = try #require(world.scratch.record("opening"))
+        #expect(record["state"] as? String == "submitting")
+        let unconfirmedID = try #require(record["request_id"] as? String)
+
+        let second = try world.run(["--shot", "opening"])
+        #expect(second.status == 0, "\(second)")
+        let counts = try world.control.counts()
+        #expect(counts["status"] >= 1, "fal was not asked about \(unconfirmedID): \(counts)")
+        #expect(counts["submit"] == 2, "\(counts)")
+        #expect(world.scratch.record("opening")?["request_id"] as? String != unconfirmedID)
+        try world.expectRendered("opening")
+    }
+
+    @Test("a rejection that arrives at the result is a failed render pointed at the scene (E0501), recorded, and resubmitted by a later run")
+    func rejectionAtResultIsPointedAtTheScene() throws {
+        let world = try World()
+        defer { world.close() }
+        try world.control.addFaults([
+            ["route": "submit", "kind": "renderFail", "message": "Input should be '5' or '10'", "status": 422, "times": 1]
+        ])
+        let first = try world.run(["--shot", "opening"])
+        #expect(first.status == 3, "\(first)")
+        #expect(first.stderr.contains("error[E0501]"), "\(first)")
+        #expect(first.stderr.contains("Input should be '5' or '10'"), "\(first)")
+        #expect(first.stderr.contains("greenhouse.shot:"), "\(first)")
+        #expect(world.scratch.record("opening")?["state"] as? String == "failed")
+        #expect(try world.control.counts()["result"] == 1, "the result was not read for its detail")
+        let again = try world.run(["--shot", "opening"])
+        #expect(again.status == 0, "\(again)")
+        #expect(try world.control.counts()["submit"] == 2)
+    }
+
+    @Test("two scenes never share renders: the default folder is renders/SCENE/, and another scene's record in a shared -o folder holds the shot")
+    func twoScenesNeverOverwriteEachOther() throws {
+        let world = try World()
+        defer { world.close() }
+        let other = world.scratch.folder + "/other.shot"
+        try FileManager.default.copyItem(atPath: world.scratch.scene, toPath: other)
+        // Default folders: renders/greenhouse and renders/other.
+        #expect(try world.run(["--shot", "opening"]).status == 0)
+        let second = try world.scratch.run(["run", "other.shot", "--shot", "opening"], environment: world.environment)
+        #expect(second.status == 0, "\(second)")
+        #expect(FileManager.default.fileExists(atPath: world.scratch.folder + "/renders/other/opening.mp4"))
+        #expect(try world.control.counts()["submit"] == 2)
+
+        // One folder for both: the second scene must not take the first one's record or video.
+        let shared = world.scratch.root + "/shared"
+        #expect(try world.run(["--shot", "opening", "-o", shared]).status == 0)
+        let video = FileManager.default.contents(atPath: shared + "/opening.mp4")
+        let clash = try world.scratch.run(
+            ["run", "other.shot", "--shot", "opening", "-o", shared], environment: world.environment)
+        #expect(clash.status == 4, "\(clash)")
+        #expect(clash.stderr.contains("belongs to scene"), "\(clash)")
+        #expect(try world.control.counts()["submit"] == 3, "the other scene's shot was submitted")
+        #expect(FileManager.default.contents(atPath: shared + "/opening.mp4") == video)
+        // The .yaml form of the same scene shares its renders.
+        let yaml = try world.scratch.run(["run", "greenhouse.yaml", "--shot", "opening"], environment: world.environment)
+        #expect(yaml.status == 0, "\(yaml)")
+        #expect(yaml.stderr.contains("up to date") || yaml.stdout.contains("up to date"), "\(yaml)")
+    }
+
+    @Test("a record that cannot be written means nothing is sent; a damaged record holds its shot; neither pays twice")
+    func unwritableOrDamagedRecordsNeverPayTwice() throws {
+        let world = try World()
+        defer { world.close() }
+        // A file-size limit makes every record write fail (EFBIG), as a full disk would.
+        var limited = try world.scratch.run(
+            ["run", "greenhouse.shot"], environment: world.environment, timeout: 30, limitFileSize: 300)
+        #expect(limited.status != 0, "\(limited)")
+        #expect(limited.stdout.contains("cannot write the run record"), "\(limited)")
+        #expect(try world.control.counts()["submit"] == 0, "a request was sent without its record")
+
+        let run = try world.run()
+        #expect(run.status == 0, "\(run)")
+        #expect(try world.control.counts()["submit"] == 2)
+
+        // A truncated record and a deleted video: the shot is held, nothing is sent.
+        let path = world.scratch.renders + "/opening.run.json"
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.removeItem(atPath: world.scratch.renders + "/opening.mp4")
+        limited = try world.run()
+        #expect(limited.status == 4, "\(limited)")
+        #expect(limited.stderr.contains("renders/greenhouse/opening.run.json"), "the damaged record is named: \(limited)")
+        #expect(try world.control.counts()["submit"] == 2, "a shot with a damaged record was submitted")
+        #expect(world.scratch.video("opening") == nil)
+    }
+
+    @Test("an unreachable service is one clear line, not a line per shot and per retry")
+    func unreachableServiceIsOneLine() throws {
+        let world = try World()
+        defer { world.close() }
+        let closed = "http://127.0.0.1:9"
+        let result = try world.run(
+            [], extra: ["FAL_QUEUE_URL": closed, "FAL_REST_URL": closed, "FAL_CDN_URL": closed, "SHOTC_RETRY_BASE_DELAY": "0.01"])
+        #expect(result.status == 4, "\(result)")
+        #expect(result.stderr.components(separatedBy: "cannot reach fal at \(closed)").count == 2, "\(result)")
+        #expect(result.stderr.components(separatedBy: "libcurl code").count <= 2, "\(result)")
+        #expect(world.scratch.record("opening") == nil, "nothing was submitted, nothing is recorded")
+    }
+
+    /// Points every URL of the upload cache at a file the stand-in never stored (an expired upload).
+    private func expireUploads(_ world: World) throws {
+        let path = world.scratch.renders + "/.shotc-uploads.json"
+        let data = try #require(FileManager.default.contents(atPath: path))
+        let cache = try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+        let expired = cache.mapValues { _ in world.standIn.baseURL + "/files/999/expired.png" }
+        try JSONSerialization.data(withJSONObject: expired).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test("an upload fal no longer serves is noticed (HEAD) and uploaded again, even with --force")
+    func expiredUploadsAreUploadedAgain() throws {
+        let world = try World()
+        defer { world.close() }
+        #expect(try world.run().status == 0)
+        try expireUploads(world)
+        try world.control.reset()
+        let again = try world.run(["--force"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["upload"] == distinctLocalImages, "\(counts)")
+        #expect(counts["submit"] == 2, "\(counts)")
+        #expect(again.stderr.contains("no longer serves"), "\(again)")
+    }
+
+    @Test("a file_download_error for a cached upload uploads it again and resubmits once (nothing was paid)")
+    func fileDownloadErrorForACachedUploadIsMended() throws {
+        let world = try World()
+        defer { world.close() }
+        #expect(try world.run(["--shot", "orbit"]).status == 0)
+        try expireUploads(world)
+        try world.control.reset()
+        // The storage still answers HEAD, but fal's runner cannot download the file.
+        try world.control.addFaults([["route": "file", "kind": "status", "status": 200, "times": 3]])
+        let again = try world.run(["--shot", "orbit", "--force"])
+        #expect(again.status == 0, "\(again)")
+        let counts = try world.control.counts()
+        #expect(counts["submit"] == 2, "one rejected, one accepted: \(counts)")
+        #expect(counts["upload"] == 3, "mara's three pictures again: \(counts)")
+        try world.expectRendered("orbit", requestsForgotten: true)
+    }
+
     static func urls(in json: Any) -> [String] {
         switch json {
         case let text as String: return text.hasPrefix("http") ? [text] : []

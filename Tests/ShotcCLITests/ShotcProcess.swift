@@ -59,15 +59,30 @@ final class ShotcProcess: @unchecked Sendable {
         return environment(extra)
     }
 
-    /// Starts `shotc arguments...` in `directory` with exactly `environment`; output is logged under `logDirectory`.
-    init(_ arguments: [String], environment: [String: String], directory: String, logDirectory: String) throws {
+    /// Starts `shotc arguments...` in `directory` with exactly `environment`; output is logged under
+    /// `logDirectory`. `limitFileSize` runs it under `prlimit --fsize` (a write past that many bytes
+    /// fails with EFBIG, as on a full disk), with its standard error merged into standard output.
+    init(
+        _ arguments: [String], environment: [String: String], directory: String, logDirectory: String,
+        limitFileSize: Int? = nil
+    ) throws {
         let stamp = UUID().uuidString.prefix(8)
         stdoutPath = "\(logDirectory)/shotc-\(stamp).stdout"
         stderrPath = "\(logDirectory)/shotc-\(stamp).stderr"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = try Self.executableURL()
-        process.arguments = arguments
+        if let limitFileSize {
+            // The limit must not reach the log files: shotc writes into a pipe, cat into the log.
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments =
+                [
+                    "-c", "set -o pipefail; prlimit --fsize=\(limitFileSize) -- \"$@\" 2>&1 | cat", "bash",
+                    try Self.executableURL().path,
+                ] + arguments
+        } else {
+            process.executableURL = try Self.executableURL()
+            process.arguments = arguments
+        }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
@@ -143,14 +158,19 @@ struct Scratch {
         return FileManager.default.currentDirectoryPath
     }
 
-    /// Starts `shotc` here with `arguments`.
-    func start(_ arguments: [String], environment: [String: String]) throws -> ShotcProcess {
-        try ShotcProcess(arguments, environment: environment, directory: folder, logDirectory: root)
+    /// Starts `shotc` here with `arguments` (under a file-size limit, if one is given).
+    func start(_ arguments: [String], environment: [String: String], limitFileSize: Int? = nil) throws
+        -> ShotcProcess
+    {
+        try ShotcProcess(
+            arguments, environment: environment, directory: folder, logDirectory: root, limitFileSize: limitFileSize)
     }
 
     /// Runs `shotc` here to its end (at most `timeout` seconds).
-    func run(_ arguments: [String], environment: [String: String], timeout: TimeInterval = 30) throws -> ShotcResult {
-        try start(arguments, environment: environment).wait(timeout: timeout)
+    func run(
+        _ arguments: [String], environment: [String: String], timeout: TimeInterval = 30, limitFileSize: Int? = nil
+    ) throws -> ShotcResult {
+        try start(arguments, environment: environment, limitFileSize: limitFileSize).wait(timeout: timeout)
     }
 
     /// The names in the output folder.
