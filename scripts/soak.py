@@ -36,6 +36,10 @@ ambiguity" (fal has a paid request shotc lost), left out of the run's final chec
 run must still converge. (--force-unresolved forces anyway and counts an acknowledged double submit.)
 These should be rare: only acceptThenDrop, or a SIGKILL between sending a submit and recording its id.
 
+Self-check: `--self-check` runs the soak against a deliberately careless runner built into this script
+(it submits each shot twice, writes records and videos in place, slowly) and succeeds only if the soak
+reports all three kinds of violation: a double submit, a partial video, a record that does not parse.
+
 Reproducing: runs are seeded from --seed and the run number (--first-run R --runs 1 replays run R's
 draws); timings are real, so a replay draws the same faults but may interleave differently.
 """
@@ -666,7 +670,7 @@ class Run:
         soak.standin.reset()
         watcher = Watcher(self.output, soak.sample, self.violation, self.seen_ids)
         watcher.start()
-        chaos_left = self.rng.choices([1, 2, 3, 4], weights=[3, 4, 2, 1])[0]
+        chaos_left = 0 if soak.chaos_free else self.rng.choices([1, 2, 3, 4], weights=[3, 4, 2, 1])[0]
         force = []
         converged = False
         try:
@@ -757,6 +761,7 @@ class Soak:
                                    env=self.environment(), timeout=60).stdout
         self.yes_flag = ["--yes"] if "--yes" in help_text else []
         self.durations = []
+        self.chaos_free = False
 
     def kill_window(self):
         """Signals and restarts fall within about the time a calm invocation takes, so most land mid-run."""
@@ -830,10 +835,88 @@ class Soak:
             out.append("    " + text)
         if len(self.violations) > args.show_violations:
             out.append("    ... and %d more" % (len(self.violations) - args.show_violations))
-        if self.violations:
+        if self.violations and not args.self_check:
             out.append("  reproduce: python3 scripts/soak.py --seed %d --first-run %d --runs %d --shotc %s --standin %s"
                        % (args.seed, args.first_run, args.runs, args.shotc, args.standin))
         return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The careless runner of --self-check
+
+
+def careless_shotc(argv):
+    """Acts as a broken `shotc run SCENE -o DIR ...`: everything the soak must catch, and nothing else."""
+    if "--help" in argv:
+        print("usage: careless-shotc run SCENE -o DIR")
+        return 0
+    scene, out = argv[1], argv[argv.index("-o") + 1]
+    base = os.environ["FAL_QUEUE_URL"]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with open(scene) as handle:
+        prompts = re.findall(r"^  (Take r\d+ (s\d+):.*)$", handle.read(), re.M)
+    sample = opener.open(base + "/media/sample.mp4", timeout=10).read()
+    for prompt, shot in prompts:
+        record_path = os.path.join(out, shot + ".run.json")
+        try:
+            with open(record_path) as handle:
+                if json.load(handle).get("state") == "completed":
+                    continue
+        except (OSError, ValueError):
+            pass
+        request_id = None
+        for _ in range(2):  # "retries" a submit whose answer it already had: pays twice
+            request = urllib.request.Request(
+                base + "/fal-ai/kling-video/o1/standard/reference-to-video",
+                data=json.dumps({"prompt": prompt}).encode(),
+                headers={"Authorization": "Key test-key", "Content-Type": "application/json"})
+            request_id = json.loads(opener.open(request, timeout=10).read())["request_id"]
+        text = json.dumps({"shot": shot, "state": "submitted", "request_id": request_id})
+        with open(record_path, "w") as handle:  # in place, in two writes
+            handle.write(text[:10])
+            handle.flush()
+            time.sleep(0.05)
+            handle.write(text[10:])
+        with open(os.path.join(out, shot + ".mp4"), "wb") as handle:  # in place, in two writes
+            handle.write(sample[:500])
+            handle.flush()
+            time.sleep(0.05)
+            handle.write(sample[500:])
+        with open(record_path, "w") as handle:
+            handle.write(json.dumps({"shot": shot, "state": "completed", "request_id": request_id}))
+    return 0
+
+
+def self_check(args):
+    """Runs the soak against the careless runner; true when it caught every kind of violation."""
+    wrapper_folder = tempfile.mkdtemp(prefix="shotc-soak-careless-")
+    try:
+        wrapper = os.path.join(wrapper_folder, "shotc")
+        with open(wrapper, "w") as handle:
+            handle.write('#!/bin/sh\nexec "%s" "%s" careless-shotc "$@"\n' % (sys.executable, os.path.abspath(__file__)))
+        os.chmod(wrapper, 0o755)
+        args.shotc = wrapper
+        args.kill_rate = 0.0
+        args.restart_rate = 0.0
+        args.max_invocations = 4
+        soak = Soak(args)
+        try:
+            soak.chaos_free = True
+            completed_runs, elapsed = soak.main()
+            print(soak.summary(completed_runs, elapsed))
+        finally:
+            kill_children()
+            shutil.rmtree(soak.workdir, ignore_errors=True)
+        wanted = {"double submit": "paid twice", "partial video": "partial or wrong video",
+                  "record that does not parse": "does not parse"}
+        missed = [name for name, text in wanted.items() if not any(text in found for found in soak.violations)]
+        if missed:
+            print("soak self-check: FAILED, the soak missed: %s" % ", ".join(missed))
+            return False
+        print("soak self-check: ok, the soak caught a double submit, a partial video and a record that does not parse")
+        return True
+    finally:
+        shutil.rmtree(wrapper_folder, ignore_errors=True)
 
 
 def parse_arguments(argv):
@@ -858,9 +941,11 @@ def parse_arguments(argv):
     parser.add_argument("--show-violations", type=int, default=15)
     parser.add_argument("--progress", type=int, default=0, help="print a line every N runs")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, records)")
+    parser.add_argument("--self-check", action="store_true",
+                        help="run against a careless runner built in; succeed only if every kind of violation is caught")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    for name in ("shotc", "standin"):
+    for name in (("standin",) if args.self_check else ("shotc", "standin")):
         path = os.path.abspath(getattr(args, name))
         setattr(args, name, path)
         if not os.access(path, os.X_OK):
@@ -871,9 +956,21 @@ def parse_arguments(argv):
 
 
 def main(argv):
+    if argv[:1] == ["careless-shotc"]:
+        return careless_shotc(argv[1:])
     args = parse_arguments(argv)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    if args.self_check:
+        try:
+            return 0 if self_check(args) else 1
+        except Interrupted:
+            return 130
+        except Infrastructure as problem:
+            print("soak: cannot go on: %s" % problem, file=sys.stderr)
+            return 2
+        finally:
+            kill_children()
     soak = None
     try:
         soak = Soak(args)
