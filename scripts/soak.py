@@ -455,6 +455,7 @@ class Run:
         self.abandoned = set()       # shots left to the user (fal accepted a request shotc lost)
         self.invocation = 0
         self.chaos = "calm"          # what the current invocation was given, for violation messages
+        self.history = []            # the same for every invocation of the run
         self.violations = []
 
     def violation(self, text):
@@ -512,8 +513,9 @@ class Run:
                 else:
                     why = ("fal had declared it failed only later" if previous.get("failed")
                            else "it was %s%s" % (previous.get("state"), ", not failed"))
-                    self.violation("shot %s paid twice: fal accepted %s, then %s (%s; this invocation: %s)"
-                                   % (shot, previous["id"], request["id"], why, self.chaos))
+                    self.violation("shot %s paid twice: fal accepted %s, then %s (%s; invocations so far: %s)"
+                                   % (shot, previous["id"], request["id"], why, " | ".join(
+                                       "%d: %s" % item for item in enumerate(self.history, 1))))
 
     def read_records(self):
         records = {}
@@ -610,6 +612,9 @@ class Run:
             self.chaos = "; ".join(notes) or "no fault"
         else:
             self.chaos = "calm"
+        if extra:
+            self.chaos += " (%s)" % " ".join(extra)
+        self.history.append(self.chaos)
         command = [args.shotc, "run", self.scene, "-o", self.output, "-j", str(self.rng.randint(1, 4))]
         command += soak.yes_flag + extra
         log_path = os.path.join(self.folder, "shotc-%02d.log" % self.invocation)
@@ -827,8 +832,7 @@ class Soak:
                       figures["acknowledged double submits (--force after fal accepted)"]))
         out.append("  watcher: %d polls, %d file reads" % (figures["watcher polls"], figures["watcher reads"]))
         out.append("  invariant violations: %d" % len(self.violations))
-        kinds = collections.Counter(re.sub(r"\[run \d+, invocation \d+\] ", "", text).split(":")[0]
-                                    .split(" (")[0] for text in self.violations)
+        kinds = collections.Counter(violation_kind(text) for text in self.violations)
         for kind, count in kinds.most_common():
             out.append("      %4d  %s" % (count, kind[:100]))
         for text in self.violations[:args.show_violations]:
@@ -917,6 +921,15 @@ def self_check(args):
         return True
     finally:
         shutil.rmtree(wrapper_folder, ignore_errors=True)
+
+
+def violation_kind(text):
+    """The kind of a violation message: run, shot and file names taken out."""
+    text = re.sub(r"^\[run \d+, invocation \d+\] ", "", text)
+    text = re.sub(r"\bs\d+\.(run\.json|mp4)\b", r"NAME.\1", text)
+    text = re.sub(r"\bshot s\d+\b", "a shot", text)
+    text = re.sub(r"\bshots? (are|is) not done: .*", r"shots are not done", text)
+    return text.split(":")[0].split(" (")[0]
 
 
 def parse_arguments(argv):

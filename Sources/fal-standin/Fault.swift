@@ -113,7 +113,8 @@ struct Fault: Sendable, Equatable {
                 guard let elements = given.arrayValue, !elements.isEmpty,
                     elements.allSatisfy({ $0.stringValue != nil || $0.integerValue != nil })
                 else {
-                    return .failure(.init("a \"renderFail\" fault's \"loc\" must be a non-empty list of strings and integers"))
+                    return .failure(
+                        .init("a \"renderFail\" fault's \"loc\" must be a non-empty list of strings and integers"))
                 }
                 location = elements
             }

@@ -48,7 +48,10 @@ struct StandInOptions: Sendable, Equatable {
         while let option = remaining.popFirst() {
             if option == "--help" || option == "-h" { throw .helpRequested }
             guard let value = remaining.popFirst() else {
-                if ["--host", "--port", "--key", "--queue-ms", "--progress-ms", "--keepalive-ms", "--state-dir"].contains(option) {
+                let valued = [
+                    "--host", "--port", "--key", "--queue-ms", "--progress-ms", "--keepalive-ms", "--state-dir",
+                ]
+                if valued.contains(option) {
                     throw .missingValue(option)
                 }
                 throw .unknownOption(option)

@@ -250,18 +250,16 @@ final class StandInRouter: Sendable {
         let requestURL = Self.requestURL(of: job, baseURL: request.baseURL)
         var position = 0
         if case .inQueue(let current) = job.currentPhase { position = current }
-        return .reply(.json(
-            200,
-            [
-                "request_id": .string(requestID),
-                "gateway_request_id": .string(requestID),
-                "status": "IN_QUEUE",
-                "queue_position": .integer(position),
-                "status_url": .string(requestURL + "/status"),
-                "response_url": .string(requestURL),
-                "cancel_url": .string(requestURL + "/cancel"),
-            ],
-            requestID: requestID))
+        let accepted: JSON = [
+            "request_id": .string(requestID),
+            "gateway_request_id": .string(requestID),
+            "status": "IN_QUEUE",
+            "queue_position": .integer(position),
+            "status_url": .string(requestURL + "/status"),
+            "response_url": .string(requestURL),
+            "cancel_url": .string(requestURL + "/cancel"),
+        ]
+        return .reply(.json(200, accepted, requestID: requestID))
     }
 
     private func status(_ request: StandInRequest, requestID: String) -> HTTPReply {

@@ -22,7 +22,10 @@ struct StandInSoakFaultTests {
         let client = StandInClient(port: standIn.port)
         try client.addFaults([
             ["route": "submit", "kind": "acceptThenStatus"],
-            ["route": "submit", "kind": "acceptThenStatus", "status": 503, "omitRequestID": true, "body": ["detail": "x"]],
+            [
+                "route": "submit", "kind": "acceptThenStatus", "status": 503, "omitRequestID": true,
+                "body": ["detail": "x"],
+            ],
         ])
         // A rejected body does not take the fault: nothing was accepted.
         #expect(try client.send("POST", klingPath, json: ["prompt": ""]).status == 422)
@@ -74,7 +77,10 @@ struct StandInSoakFaultTests {
                 "route": "submit", "kind": "renderFail", "status": 422, "message": "Image too small",
                 "errorType": "image_too_small", "loc": ["body", "elements", 0, "frontal_image_url"],
             ],
-            ["route": "submit", "kind": "renderFail", "status": 400, "message": "Bad prompt", "errorType": "bad_prompt"],
+            [
+                "route": "submit", "kind": "renderFail", "status": 400, "message": "Bad prompt",
+                "errorType": "bad_prompt",
+            ],
         ])
         let rejected = try client.submit(["prompt": "x"])
         let status = try client.send("GET", "/fal-ai/kling-video/requests/\(rejected)/status").object()
@@ -184,9 +190,12 @@ struct StandInSoakFaultTests {
         #expect(try client.requests().isEmpty)
     }
 
-    @Test("--state-dir: a stand-in killed and restarted on the same port keeps requests, timelines, outcomes, files and tokens")
+    @Test(
+        "--state-dir: a stand-in killed and restarted on the same port keeps requests, timelines, outcomes, files and tokens"
+    )
     func restartKeepsState() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("standin-state-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "standin-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let timeline = ["--queue-ms", "1000", "--progress-ms", "1000", "--state-dir", directory.path]
         let first = try StandInProcess(arguments: timeline)
@@ -194,7 +203,8 @@ struct StandInSoakFaultTests {
         let client = StandInClient(port: first.port)
 
         let token = try #require(
-            try client.send("POST", "/storage/auth/token?storage_type=fal-cdn-v3", json: [String: Any]()).object()["token"]
+            try client.send("POST", "/storage/auth/token?storage_type=fal-cdn-v3", json: [String: Any]()).object()[
+                "token"]
                 as? String)
         let cdn = StandInClient(port: first.port, authorization: "Bearer \(token)")
         let png: [UInt8] = Array("not really a png".utf8)
@@ -202,7 +212,9 @@ struct StandInSoakFaultTests {
         let fileURL = try #require(try uploaded.object()["access_url"] as? String)
         let filePath = String(fileURL.dropFirst(first.baseURL.count))
 
-        try client.addFaults([["route": "submit", "kind": "renderFail", "status": 422, "loc": ["body", "prompt"], "message": "m"]])
+        try client.addFaults([
+            ["route": "submit", "kind": "renderFail", "status": 422, "loc": ["body", "prompt"], "message": "m"]
+        ])
         let failing = try client.submit(["prompt": "fails"])
         let healthy = try client.submit(["prompt": "renders", "image_urls": [fileURL]])
         let cancelled = try client.submit(["prompt": "cancelled"])
