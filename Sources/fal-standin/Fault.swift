@@ -36,8 +36,22 @@ struct Fault: Sendable, Equatable {
         case delay(milliseconds: Int)
         /// Send the headers with the full `content-length`, then only this many body bytes, then close.
         case truncate(bytes: Int)
-        /// Accept the submit, but let the render fail with this message; the result answers `httpStatus`.
-        case renderFail(message: String, httpStatus: Int, errorType: String)
+        /// Accept the submit, but let the render fail with this message; the result answers `httpStatus`
+        /// (with a 422, a detail list whose `loc` is `location`).
+        case renderFail(message: String, httpStatus: Int, errorType: String, location: [JSON])
+        /// Accept the submit (the request exists and renders), then answer with this HTTP status instead of
+        /// the 200, `x-fal-request-id` naming the new request unless `omitRequestID`.
+        case acceptThenStatus(code: Int, omitRequestID: Bool, body: JSON?)
+        /// Accept the submit (the request exists and renders), then close the connection without answering.
+        case acceptThenDrop
+
+        /// Whether the fault is taken only by a submit that passes validation (when the request is accepted).
+        var appliesOnAcceptance: Bool {
+            switch self {
+            case .renderFail, .acceptThenStatus, .acceptThenDrop: true
+            case .status, .drop, .delay, .truncate: false
+            }
+        }
     }
 
     /// The route whose requests this fault applies to.
@@ -48,8 +62,15 @@ struct Fault: Sendable, Equatable {
     var remaining: Int
 
     /// Reads one fault from its JSON form, or returns a message saying what is wrong with it.
-    static func parse(_ json: JSON) -> Result<Fault, FaultParseError> {
+    static func parse(_ json: JSON) -> Result<FaultSpecification, FaultParseError> {
         guard let members = json.objectValue else { return .failure(.init("each fault must be a JSON object")) }
+        if members["kind"]?.stringValue == "outage" {
+            return Outage.parse(members).map(FaultSpecification.outage)
+        }
+        return parseCounted(members).map(FaultSpecification.counted)
+    }
+
+    private static func parseCounted(_ members: [String: JSON]) -> Result<Fault, FaultParseError> {
         guard let routeText = members["route"]?.stringValue, let route = RouteName(rawValue: routeText) else {
             let known = RouteName.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(.init("\"route\" must be one of \(known)"))
@@ -87,16 +108,100 @@ struct Fault: Sendable, Equatable {
             guard (400...599).contains(status) else {
                 return .failure(.init("a \"renderFail\" fault's \"status\" must be from 400 to 599"))
             }
+            var location: [JSON] = ["body"]
+            if let given = members["loc"] {
+                guard let elements = given.arrayValue, !elements.isEmpty,
+                    elements.allSatisfy({ $0.stringValue != nil || $0.integerValue != nil })
+                else {
+                    return .failure(
+                        .init("a \"renderFail\" fault's \"loc\" must be a non-empty list of strings and integers"))
+                }
+                location = elements
+            }
             let kind = Kind.renderFail(
                 message: members["message"]?.stringValue ?? "Internal Server Error",
                 httpStatus: status,
                 errorType: members["errorType"]?.stringValue
-                    ?? (status == 422 ? "content_policy_violation" : "internal_error"))
+                    ?? (status == 422 ? "content_policy_violation" : "internal_error"),
+                location: location)
             return .success(Fault(route: route, kind: kind, remaining: times))
+        case "acceptThenStatus":
+            guard route == .submit else {
+                return .failure(.init("an \"acceptThenStatus\" fault applies to route \"submit\" only"))
+            }
+            let code = members["status"]?.integerValue ?? 500
+            guard (400...599).contains(code) else {
+                return .failure(.init("an \"acceptThenStatus\" fault's \"status\" must be from 400 to 599"))
+            }
+            let kind = Kind.acceptThenStatus(
+                code: code, omitRequestID: members["omitRequestID"]?.boolValue ?? false, body: members["body"])
+            return .success(Fault(route: route, kind: kind, remaining: times))
+        case "acceptThenDrop":
+            guard route == .submit else {
+                return .failure(.init("an \"acceptThenDrop\" fault applies to route \"submit\" only"))
+            }
+            return .success(Fault(route: route, kind: .acceptThenDrop, remaining: times))
         default:
-            return .failure(.init("\"kind\" must be one of status, drop, delay, truncate, renderFail"))
+            return .failure(
+                .init(
+                    "\"kind\" must be one of status, drop, delay, truncate, renderFail, acceptThenStatus, "
+                        + "acceptThenDrop, outage"))
         }
     }
+}
+
+/// One entry of `POST /_standin/faults`: a fault counted per request, or an outage that lasts a while.
+enum FaultSpecification: Sendable, Equatable {
+    /// Applies to the next `times` requests of one route.
+    case counted(Fault)
+    /// Applies to every request of its routes until its time has passed.
+    case outage(Outage)
+}
+
+/// Every request on `routes` fails (503, or a dropped connection) until `milliseconds` after the outage was added:
+/// an outage longer than any client's retries.
+struct Outage: Sendable, Equatable {
+    /// The routes it covers; every fal route when none was given.
+    var routes: Set<RouteName>
+    /// How long it lasts from the moment it is added.
+    var milliseconds: Int
+    /// Close connections without answering instead of answering `status`.
+    var drops: Bool
+    /// The HTTP status of each answer (default 503).
+    var status: Int
+    /// The `Retry-After` header of each answer, in seconds, when given.
+    var retryAfterSeconds: Int?
+
+    /// Reads `{"kind":"outage","ms":N[,"route":R][,"drop":true][,"status":503][,"retryAfter":S]}`.
+    static func parse(_ members: [String: JSON]) -> Result<Outage, FaultParseError> {
+        guard let milliseconds = members["ms"]?.integerValue, milliseconds >= 0 else {
+            return .failure(.init("an \"outage\" fault needs \"ms\" >= 0"))
+        }
+        var routes = Set(RouteName.allCases)
+        if let routeValue = members["route"] {
+            guard let text = routeValue.stringValue, let route = RouteName(rawValue: text) else {
+                let known = RouteName.allCases.map(\.rawValue).joined(separator: ", ")
+                return .failure(.init("\"route\" must be one of \(known)"))
+            }
+            routes = [route]
+        }
+        let status = members["status"]?.integerValue ?? 503
+        guard (400...599).contains(status) else {
+            return .failure(.init("an \"outage\" fault's \"status\" must be from 400 to 599"))
+        }
+        return .success(
+            Outage(
+                routes: routes, milliseconds: milliseconds, drops: members["drop"]?.boolValue ?? false,
+                status: status, retryAfterSeconds: members["retryAfter"]?.integerValue))
+    }
+}
+
+/// An outage in force until `deadline`.
+struct ActiveOutage: Sendable {
+    /// What it does.
+    var outage: Outage
+    /// When it ends, on the monotonic clock.
+    var deadline: ContinuousClock.Instant
 }
 
 /// Why a fault in `POST /_standin/faults` was rejected.
@@ -126,6 +231,22 @@ struct FaultList: Sendable {
         return kind
     }
 
-    /// Forgets every fault.
-    mutating func removeAll() { faults.removeAll() }
+    /// Forgets every fault and outage.
+    mutating func removeAll() {
+        faults.removeAll()
+        outages.removeAll()
+    }
+
+    private var outages: [ActiveOutage] = []
+
+    /// Starts `outage` now.
+    mutating func start(_ outage: Outage, at now: ContinuousClock.Instant = .now) {
+        outages.append(ActiveOutage(outage: outage, deadline: now + .milliseconds(outage.milliseconds)))
+    }
+
+    /// The outage covering `route` at `now`, if any; outages that have ended are forgotten.
+    mutating func outage(for route: RouteName, at now: ContinuousClock.Instant = .now) -> Outage? {
+        outages.removeAll { $0.deadline <= now }
+        return outages.first { $0.outage.routes.contains(route) }?.outage
+    }
 }

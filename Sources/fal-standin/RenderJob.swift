@@ -8,9 +8,37 @@ struct RenderFailure: Sendable, Equatable {
     var httpStatus: Int
     /// The `error_type` of the COMPLETED status and the `X-Fal-Error-Type` of the result.
     var errorType: String
+    /// The `loc` of the 422 detail list: the field fal blames.
+    var location: [JSON] = ["body"]
 
     /// The failure a cancel leaves behind.
     static let cancelled = RenderFailure(message: "Request was cancelled", httpStatus: 400, errorType: "request_cancelled")
+
+    /// The form kept in a `--state-dir`.
+    var json: JSON {
+        [
+            "message": .string(message), "http_status": .integer(httpStatus), "error_type": .string(errorType),
+            "loc": .array(location),
+        ]
+    }
+
+    /// Reads the form written by `json`.
+    init?(json: JSON) {
+        guard let message = json["message"]?.stringValue, let httpStatus = json["http_status"]?.integerValue,
+            let errorType = json["error_type"]?.stringValue
+        else { return nil }
+        self.init(
+            message: message, httpStatus: httpStatus, errorType: errorType,
+            location: json["loc"]?.arrayValue ?? ["body"])
+    }
+
+    /// A failure with these parts.
+    init(message: String, httpStatus: Int, errorType: String, location: [JSON] = ["body"]) {
+        self.message = message
+        self.httpStatus = httpStatus
+        self.errorType = errorType
+        self.location = location
+    }
 }
 
 /// One runner log line, as fal reports it in `logs`.
@@ -49,6 +77,10 @@ struct RenderJob: Sendable {
     let id: String
     /// `owner/alias` of the endpoint id, the prefix of the status, result and cancel URLs.
     let ownerAndAlias: String
+    /// The endpoint id the request was submitted to, e.g. `fal-ai/kling-video/o1/standard/reference-to-video`.
+    let endpoint: String
+    /// The body as accepted.
+    let body: JSON
     /// When the submit arrived, on the monotonic clock the timeline runs on.
     let submittedAt: ContinuousClock.Instant
     /// When the submit arrived, on the wall clock the log timestamps use.
@@ -63,14 +95,52 @@ struct RenderJob: Sendable {
     private(set) var cancelledAfterMilliseconds: Double?
 
     /// A job submitted now.
-    init(id: String, ownerAndAlias: String, queueMilliseconds: Int, progressMilliseconds: Int, failure: RenderFailure?) {
+    init(
+        id: String, ownerAndAlias: String, endpoint: String? = nil, body: JSON = .null, queueMilliseconds: Int,
+        progressMilliseconds: Int, failure: RenderFailure?
+    ) {
         self.id = id
         self.ownerAndAlias = ownerAndAlias
+        self.endpoint = endpoint ?? ownerAndAlias
+        self.body = body
         self.submittedAt = ContinuousClock.now
         self.submittedDate = Date()
         self.queueMilliseconds = Double(queueMilliseconds)
         self.progressMilliseconds = Double(progressMilliseconds)
         self.scheduledFailure = failure
+    }
+
+    /// The form kept in a `--state-dir`: everything needed to go on with the same wall-clock timeline.
+    var json: JSON {
+        var members: [String: JSON] = [
+            "id": .string(id), "owner_and_alias": .string(ownerAndAlias), "endpoint": .string(endpoint),
+            "body": body, "submitted_at_ms": .integer(Int((submittedDate.timeIntervalSince1970 * 1000).rounded())),
+            "queue_ms": .number(queueMilliseconds), "progress_ms": .number(progressMilliseconds),
+        ]
+        if let scheduledFailure { members["failure"] = scheduledFailure.json }
+        if let cancelledAfterMilliseconds { members["cancelled_after_ms"] = .number(cancelledAfterMilliseconds) }
+        return .object(members)
+    }
+
+    /// A job read back from the form written by `json`, its timeline placed by wall-clock time: a request
+    /// submitted before a restart is as far along as it would have been without one.
+    init?(json: JSON, now: ContinuousClock.Instant = .now, nowDate: Date = Date()) {
+        guard let id = json["id"]?.stringValue, let ownerAndAlias = json["owner_and_alias"]?.stringValue,
+            let submittedMilliseconds = json["submitted_at_ms"]?.integerValue,
+            let queueMilliseconds = json["queue_ms"]?.doubleValue,
+            let progressMilliseconds = json["progress_ms"]?.doubleValue
+        else { return nil }
+        self.id = id
+        self.ownerAndAlias = ownerAndAlias
+        self.endpoint = json["endpoint"]?.stringValue ?? ownerAndAlias
+        self.body = json["body"] ?? .null
+        self.submittedDate = Date(timeIntervalSince1970: Double(submittedMilliseconds) / 1000)
+        let age = nowDate.timeIntervalSince(submittedDate)
+        self.submittedAt = now - .milliseconds(Int64((age * 1000).rounded()))
+        self.queueMilliseconds = queueMilliseconds
+        self.progressMilliseconds = progressMilliseconds
+        self.scheduledFailure = json["failure"].flatMap(RenderFailure.init(json:))
+        self.cancelledAfterMilliseconds = json["cancelled_after_ms"]?.doubleValue
     }
 
     /// Milliseconds since submit.
@@ -107,6 +177,9 @@ struct RenderJob: Sendable {
         if case .completed = currentPhase { return true }
         return false
     }
+
+    /// Whether the request was cancelled (its COMPLETED status carries the cancel's error).
+    var isCancelled: Bool { cancelledAfterMilliseconds != nil }
 
     /// Ends the timeline now with `RenderFailure.cancelled`; only call it before COMPLETED.
     mutating func cancel() {

@@ -1,5 +1,6 @@
 /// The command line of `fal-standin`:
-/// `fal-standin [--host 127.0.0.1] [--port 0] [--key KEY] [--queue-ms 150] [--progress-ms 400] [--keepalive-ms 1000]`.
+/// `fal-standin [--host 127.0.0.1] [--port 0] [--key KEY] [--queue-ms 150] [--progress-ms 400] [--keepalive-ms 1000]
+/// [--state-dir DIR]`.
 struct StandInOptions: Sendable, Equatable {
     /// The address to bind; only loopback addresses make sense for a test server.
     var host = "127.0.0.1"
@@ -13,12 +14,17 @@ struct StandInOptions: Sendable, Equatable {
     var progressMilliseconds = 400
     /// The interval between `: keepalive` comments on a status stream, in milliseconds.
     var keepaliveMilliseconds = 1000
+    /// Where accepted requests, uploaded files and tokens are kept across restarts; nil keeps them in memory only.
+    var stateDirectory: String?
 
     /// The usage text printed for `--help` and after a bad argument.
     static let usage = """
         usage: fal-standin [--host 127.0.0.1] [--port 0] [--key KEY] [--queue-ms 150] [--progress-ms 400] [--keepalive-ms 1000]
+                           [--state-dir DIR]
         A stand-in for fal.ai's queue, storage and CDN on 127.0.0.1, for tests. See docs/standin.md.
         Prints `listening on http://HOST:PORT` first; exits when stdin reaches end of file or on SIGTERM.
+        --state-dir DIR keeps accepted requests, uploaded files and tokens in DIR and reloads them on start,
+        so a stand-in killed and restarted (with the same --port) forgets nothing fal would remember.
         """
 
     /// Why the command line could not be read.
@@ -42,7 +48,10 @@ struct StandInOptions: Sendable, Equatable {
         while let option = remaining.popFirst() {
             if option == "--help" || option == "-h" { throw .helpRequested }
             guard let value = remaining.popFirst() else {
-                if ["--host", "--port", "--key", "--queue-ms", "--progress-ms", "--keepalive-ms"].contains(option) {
+                let valued = [
+                    "--host", "--port", "--key", "--queue-ms", "--progress-ms", "--keepalive-ms", "--state-dir",
+                ]
+                if valued.contains(option) {
                     throw .missingValue(option)
                 }
                 throw .unknownOption(option)
@@ -50,6 +59,7 @@ struct StandInOptions: Sendable, Equatable {
             switch option {
             case "--host": options.host = value
             case "--key": options.key = value
+            case "--state-dir": options.stateDirectory = value
             case "--port": options.port = try number(value, for: option, in: 0...65535)
             case "--queue-ms": options.queueMilliseconds = try number(value, for: option, in: 0...3_600_000)
             case "--progress-ms": options.progressMilliseconds = try number(value, for: option, in: 0...3_600_000)

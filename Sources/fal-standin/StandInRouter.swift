@@ -95,11 +95,15 @@ enum Endpoint: Equatable {
 final class StandInRouter: Sendable {
     /// The command-line settings.
     let options: StandInOptions
-    private let state = Mutex(StandInState())
+    private let state: Mutex<StandInState>
+    /// Where requests, files and tokens are kept across restarts (`--state-dir`), if anywhere.
+    private let store: StandInStore?
 
-    /// A router with empty state.
-    init(options: StandInOptions) {
+    /// A router starting from `initialState` (empty unless reloaded from `store`), keeping changes in `store`.
+    init(options: StandInOptions, store: StandInStore? = nil, initialState: StandInState = StandInState()) {
         self.options = options
+        self.store = store
+        self.state = Mutex(initialState)
     }
 
     /// The response to `request`.
@@ -110,16 +114,23 @@ final class StandInRouter: Sendable {
         guard let endpoint = Endpoint.match(method: request.method, path: request.path) else {
             return .reply(.json(404, ["detail": "Not found"], requestID: Self.newID()))
         }
-        let fault = state.withLock { state -> Fault.Kind? in
+        let (outage, fault) = state.withLock { state -> (Outage?, Fault.Kind?) in
             state.counters.count(endpoint.routeName)
             if let authorization = request.headers.first(name: "authorization") {
                 state.counters.recordAuthorization(authorization)
             }
             if endpoint.routeName == .submit { state.counters.recordSubmitBody(request.body) }
-            return state.faults.take(for: endpoint.routeName) { kind in
-                if case .renderFail = kind { return false }
-                return true
-            }
+            if let outage = state.faults.outage(for: endpoint.routeName) { return (outage, nil) }
+            return (nil, state.faults.take(for: endpoint.routeName) { !$0.appliesOnAcceptance })
+        }
+        if let outage {
+            if outage.drops { return .drop }
+            // An outage is the ingress failing: no request reached fal's queue, so no x-fal-request-id.
+            return .reply(
+                Self.faultReply(
+                    code: outage.status, retryAfterSeconds: outage.retryAfterSeconds, requestID: nil,
+                    body: ["detail": .string(HTTPResponseStatus(statusCode: outage.status).reasonPhrase)],
+                    errorType: nil))
         }
         let requestID = endpoint.requestID ?? Self.newID()
         switch fault {
@@ -140,8 +151,8 @@ final class StandInRouter: Sendable {
             let normal = respondNormally(to: request, endpoint: endpoint, requestID: requestID)
             if case .reply(let reply) = normal { return .truncated(reply, keptBytes: bytes) }
             return normal
-        case .renderFail:
-            // Excluded by the predicate above; handled when a submit is accepted.
+        case .renderFail, .acceptThenStatus, .acceptThenDrop:
+            // Excluded by the predicate above; taken when a submit is accepted.
             return respondNormally(to: request, endpoint: endpoint, requestID: requestID)
         }
     }
@@ -153,7 +164,7 @@ final class StandInRouter: Sendable {
             return .reply(denied)
         }
         switch endpoint {
-        case .submit(let ownerAndAlias): return .reply(submit(request, ownerAndAlias: ownerAndAlias))
+        case .submit(let ownerAndAlias): return submit(request, ownerAndAlias: ownerAndAlias)
         case .status(let id): return .reply(status(request, requestID: id))
         case .stream(let id): return stream(request, requestID: id)
         case .result(let id): return .reply(result(request, requestID: id))
@@ -186,49 +197,69 @@ final class StandInRouter: Sendable {
         return .json(401, ["detail": "Invalid authentication"], requestID: requestID)
     }
 
-    private func submit(_ request: StandInRequest, ownerAndAlias: String) -> HTTPReply {
+    private func submit(_ request: StandInRequest, ownerAndAlias: String) -> StandInResponse {
         let requestID = Self.newID()
         guard let body = JSON.parse(request.body) else {
             let problem = SubmitBodyValidator.problem(["body"], "Invalid JSON: the body could not be parsed", "json_invalid")
-            return .json(422, ["detail": [problem]], requestID: requestID)
+            return .reply(.json(422, ["detail": [problem]], requestID: requestID))
         }
         let validator = SubmitBodyValidator(ownFilesPrefix: request.baseURL + "/files/") { [self] path in
             state.withLock { $0.files[path] != nil }
         }
         let problems = validator.problems(in: body)
         guard problems.isEmpty else {
-            return .json(422, ["detail": .array(problems)], requestID: requestID)
+            return .reply(.json(422, ["detail": .array(problems)], requestID: requestID))
         }
-        let job = state.withLock { state -> RenderJob in
+        let endpoint = String(request.path.split(separator: "/").joined(separator: "/"))
+        let (job, answerFault) = state.withLock { state -> (RenderJob, Fault.Kind?) in
             var failure: RenderFailure?
-            let fault = state.faults.take(for: .submit) { kind in
+            let renderFault = state.faults.take(for: .submit) { kind in
                 if case .renderFail = kind { return true }
                 return false
             }
-            if case .renderFail(let message, let httpStatus, let errorType) = fault {
-                failure = RenderFailure(message: message, httpStatus: httpStatus, errorType: errorType)
+            if case .renderFail(let message, let httpStatus, let errorType, let location) = renderFault {
+                failure = RenderFailure(
+                    message: message, httpStatus: httpStatus, errorType: errorType, location: location)
+            }
+            let answerFault = state.faults.take(for: .submit) { kind in
+                switch kind {
+                case .acceptThenStatus, .acceptThenDrop: true
+                default: false
+                }
             }
             let job = RenderJob(
-                id: requestID, ownerAndAlias: ownerAndAlias, queueMilliseconds: options.queueMilliseconds,
-                progressMilliseconds: options.progressMilliseconds, failure: failure)
+                id: requestID, ownerAndAlias: ownerAndAlias, endpoint: endpoint, body: body,
+                queueMilliseconds: options.queueMilliseconds, progressMilliseconds: options.progressMilliseconds,
+                failure: failure)
             state.jobs[requestID] = job
-            return job
+            // Kept before anything is answered: an accepted request survives a restart.
+            store?.save(job)
+            return (job, answerFault)
+        }
+        switch answerFault {
+        case .acceptThenDrop?:
+            return .drop
+        case .acceptThenStatus(let code, let omitRequestID, let faultBody)?:
+            return .reply(
+                Self.faultReply(
+                    code: code, retryAfterSeconds: nil, requestID: omitRequestID ? nil : requestID,
+                    body: faultBody ?? ["detail": "Internal Server Error"], errorType: nil))
+        default:
+            break
         }
         let requestURL = Self.requestURL(of: job, baseURL: request.baseURL)
         var position = 0
         if case .inQueue(let current) = job.currentPhase { position = current }
-        return .json(
-            200,
-            [
-                "request_id": .string(requestID),
-                "gateway_request_id": .string(requestID),
-                "status": "IN_QUEUE",
-                "queue_position": .integer(position),
-                "status_url": .string(requestURL + "/status"),
-                "response_url": .string(requestURL),
-                "cancel_url": .string(requestURL + "/cancel"),
-            ],
-            requestID: requestID)
+        let accepted: JSON = [
+            "request_id": .string(requestID),
+            "gateway_request_id": .string(requestID),
+            "status": "IN_QUEUE",
+            "queue_position": .integer(position),
+            "status_url": .string(requestURL + "/status"),
+            "response_url": .string(requestURL),
+            "cancel_url": .string(requestURL + "/cancel"),
+        ]
+        return .reply(.json(200, accepted, requestID: requestID))
     }
 
     private func status(_ request: StandInRequest, requestID: String) -> HTTPReply {
@@ -263,7 +294,7 @@ final class StandInRouter: Sendable {
         if let failure {
             let detail: JSON =
                 failure.httpStatus == 422
-                ? [SubmitBodyValidator.problem(["body"], failure.message, failure.errorType)]
+                ? [SubmitBodyValidator.problem(failure.location, failure.message, failure.errorType)]
                 : .string(failure.message)
             var reply = HTTPReply.json(
                 failure.httpStatus, ["detail": detail, "error_type": .string(failure.errorType)], requestID: requestID)
@@ -290,6 +321,7 @@ final class StandInRouter: Sendable {
             if job.isCompleted { return (400, "ALREADY_COMPLETED") }
             job.cancel()
             state.jobs[requestID] = job
+            store?.save(job)
             return (202, "CANCELLATION_REQUESTED")
         }
         return .json(outcome.0, ["status": .string(outcome.1)], requestID: requestID)
@@ -297,7 +329,10 @@ final class StandInRouter: Sendable {
 
     private func token(_ request: StandInRequest, requestID: String) -> HTTPReply {
         let token = "standin-cdn-" + Self.newID()
-        state.withLock { _ = $0.cdnTokens.insert(token) }
+        state.withLock { state in
+            state.cdnTokens.insert(token)
+            store?.saveCounters(of: state)
+        }
         let expiry = Date().addingTimeInterval(3600)
         return .json(
             200,
@@ -315,7 +350,10 @@ final class StandInRouter: Sendable {
         let fileName = Self.safeFileName(request.headers.first(name: "x-fal-file-name"))
         let path = state.withLock { state -> String in
             let path = "/files/\(state.takeUploadNumber())/\(fileName)"
-            state.files[path] = StoredFile(bytes: request.body, contentType: contentType)
+            let file = StoredFile(bytes: request.body, contentType: contentType)
+            state.files[path] = file
+            store?.save(file: file, at: path)
+            store?.saveCounters(of: state)
             return path
         }
         return .json(
@@ -334,6 +372,7 @@ final class StandInRouter: Sendable {
             let uploadID = "u\(state.takeUploadNumber())"
             let filePath = "/files/\(uploadID)/\(fileName)"
             state.pendingUploads[uploadID] = PendingUpload(filePath: filePath, contentType: contentType)
+            store?.saveCounters(of: state)
             return (uploadID, filePath)
         }
         return .json(
@@ -349,7 +388,9 @@ final class StandInRouter: Sendable {
         let stored = state.withLock { state -> Bool in
             guard let pending = state.pendingUploads[uploadID] else { return false }
             let contentType = request.headers.first(name: "content-type") ?? pending.contentType
-            state.files[pending.filePath] = StoredFile(bytes: request.body, contentType: contentType)
+            let file = StoredFile(bytes: request.body, contentType: contentType)
+            state.files[pending.filePath] = file
+            store?.save(file: file, at: pending.filePath)
             return true
         }
         guard stored else { return .json(404, ["detail": "Upload not found"], requestID: requestID) }
@@ -381,19 +422,35 @@ final class StandInRouter: Sendable {
             guard let body = JSON.parse(request.body) else {
                 return .json(400, ["detail": "The body must be a JSON array of faults"], requestID: requestID)
             }
-            var faults: [Fault] = []
+            var specifications: [FaultSpecification] = []
             for item in body.arrayValue ?? [body] {
                 switch Fault.parse(item) {
-                case .success(let fault): faults.append(fault)
+                case .success(let specification): specifications.append(specification)
                 case .failure(let error): return .json(400, ["detail": .string(error.message)], requestID: requestID)
                 }
             }
-            state.withLock { $0.faults.append(contentsOf: faults) }
-            return .json(200, ["added": .integer(faults.count)], requestID: requestID)
+            state.withLock { state in
+                for specification in specifications {
+                    switch specification {
+                    case .counted(let fault): state.faults.append(contentsOf: [fault])
+                    case .outage(let outage): state.faults.start(outage)
+                    }
+                }
+            }
+            return .json(200, ["added": .integer(specifications.count)], requestID: requestID)
+        case (.POST, "/_standin/faults/clear"):
+            state.withLock { $0.faults.removeAll() }
+            return .json(200, ["status": "OK"], requestID: requestID)
+        case (.GET, "/_standin/requests"):
+            let jobs = state.withLock { Array($0.jobs.values) }
+            return .json(200, ["requests": .array(Self.requestList(jobs))], requestID: requestID)
         case (.GET, "/_standin/counts"):
             return .json(200, state.withLock { $0.counters.json }, requestID: requestID)
         case (.POST, "/_standin/reset"):
-            state.withLock { $0.reset() }
+            state.withLock { state in
+                state.reset()
+                store?.removeAllRequests()
+            }
             return .json(200, ["status": "OK"], requestID: requestID)
         default:
             return .json(404, ["detail": "Not found"], requestID: requestID)
@@ -401,6 +458,31 @@ final class StandInRouter: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The entries of `GET /_standin/requests`, oldest submit first: id, endpoint, body as accepted, state now,
+    /// `failed` (COMPLETED with an error: fal declared the render failed, a cancel included) and `cancelled`.
+    static func requestList(_ jobs: [RenderJob]) -> [JSON] {
+        let now = ContinuousClock.now
+        return jobs.sorted { ($0.submittedAt, $0.id) < ($1.submittedAt, $1.id) }.map { job in
+            let phase = job.phase(atElapsedMilliseconds: job.elapsedMilliseconds(at: now))
+            var stateName = "IN_QUEUE"
+            var failed = false
+            var error: JSON = .null
+            switch phase {
+            case .inQueue: stateName = "IN_QUEUE"
+            case .inProgress: stateName = "IN_PROGRESS"
+            case .completed(_, _, let failure):
+                stateName = "COMPLETED"
+                failed = failure != nil
+                error = failure.map { .string($0.message) } ?? .null
+            }
+            return [
+                "id": .string(job.id), "endpoint": .string(job.endpoint), "body": job.body,
+                "state": .string(stateName), "failed": .bool(failed), "cancelled": .bool(job.isCancelled),
+                "error": error, "submitted_at": .string(ISO8601Timestamp.string(from: job.submittedDate)),
+            ]
+        }
+    }
 
     /// A fresh lowercase UUID.
     static func newID() -> String { UUID().uuidString.lowercased() }

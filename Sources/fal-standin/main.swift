@@ -19,7 +19,24 @@ do {
 // A client that vanishes mid-write must not kill the server.
 signal(SIGPIPE, SIG_IGN)
 
-let router = StandInRouter(options: options)
+var store: StandInStore?
+var initialState = StandInState()
+if let stateDirectory = options.stateDirectory {
+    do {
+        let opened = try StandInStore(path: stateDirectory)
+        let (loaded, warnings) = opened.load()
+        for warning in warnings {
+            FileHandle.standardError.write(Data("fal-standin: \(warning)\n".utf8))
+        }
+        store = opened
+        initialState = loaded
+    } catch {
+        FileHandle.standardError.write(Data("fal-standin: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+let router = StandInRouter(options: options, store: store, initialState: initialState)
 let keepaliveInterval = TimeAmount.milliseconds(Int64(options.keepaliveMilliseconds))
 let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
 let bootstrap = ServerBootstrap(group: eventLoopGroup)

@@ -572,8 +572,8 @@ struct StandInTests {
 }
 
 
-/// Sends each request on a new connection, with `Authorization` unless it is nil.
-private struct StandInClient: Sendable {
+/// Sends each request on a new connection, with `Authorization` unless it is nil (shared by the stand-in tests).
+struct StandInClient: Sendable {
     var port: Int
     var authorization: String? = "Key test-key"
 
