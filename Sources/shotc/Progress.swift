@@ -298,11 +298,14 @@ final class ProgressReporter: @unchecked Sendable {
     private func line(_ event: RunEvent, firstFailure: Bool) -> String? {
         func problem(_ shot: String, _ what: String, _ message: String) -> String {
             if firstFailure { return "\(shot): \(what): \(message)" }
-            let first = failuresShown[message].map { " as \($0)" } ?? ""
-            return "\(shot): \(what), the same\(first): \(Self.firstLine(message))"
+            return "\(shot): \(what) (the same as \(failuresShown[message] ?? "above"))"
         }
         switch event {
-        case .planned(let shot, let action): return quiet || action == .upToDate ? nil : "\(shot): \(action.summary)"
+        case .planned(let shot, let action):
+            // A held shot is said once, by its `held` event.
+            if quiet || action == .upToDate { return nil }
+            if case .hold = action { return nil }
+            return "\(shot): \(action.summary)"
         case .uploading(let file, let bytes): return quiet ? nil : "upload \(file) (\(bytes) bytes)"
         case .uploaded(let file, _, let cached): return quiet ? nil : "uploaded \(file)\(cached ? " (cached from an earlier run)" : "")"
         case .submitted(let shot, let id): return quiet ? nil : "\(shot): submitted, request \(id)"
