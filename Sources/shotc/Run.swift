@@ -36,17 +36,19 @@ struct Run: AsyncParsableCommand {
             the client elsewhere (a proxy, or the test stand-in).
 
             Examples:
-              FAL_KEY=... shotc run scenes/greenhouse.shot     # into scenes/renders/greenhouse/
+              FAL_KEY=... shotc run scenes/greenhouse.shot   # scenes/renders/greenhouse/
               shotc run scenes/greenhouse.shot --shot opening -j 2
-              shotc run scenes/greenhouse.shot --dry-run        # no key needed, nothing sent
+              shotc run scenes/greenhouse.shot --dry-run      # no key, nothing sent
               shotc run scenes/greenhouse.shot --max-cost 1.50 --yes
               shotc run scene.yaml --json > events.jsonl
 
-            Exit status: 0 all shots done or up to date; 1 the scene has errors; 2 usage or
-            setup errors (no FAL_KEY, the folder in use with --no-wait, above --max-cost, or
-            the question answered no: nothing was sent); 3 one or more shots failed on fal;
-            4 one or more shots are not finished or were not submitted (recorded: read the
-            message, run again); 4 wins over 3; 130 after Ctrl-C.
+            Exit status: 0 all shots done or up to date; 1 the scene has errors;
+            2 usage or setup errors (no FAL_KEY, the folder in use with --no-wait,
+            an estimate above --max-cost, the question answered no: nothing was
+            sent; --dry-run also exits 2 when its estimate is above --max-cost);
+            3 one or more shots failed on fal; 4 one or more shots are not
+            finished or were not submitted (recorded: read the message, run
+            again); 4 wins over 3; 130 after Ctrl-C.
             """)
 
     @Argument(help: "The scene file (.shot, .yaml or .yml).")
