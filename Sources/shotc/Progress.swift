@@ -21,6 +21,8 @@ final class ProgressReporter: @unchecked Sendable {
         case failed(String), unfinished(String), held(String)
         /// Stopped by Ctrl-C: `onFal` when the shot has a request on fal (it keeps running).
         case interrupted(onFal: Bool, downloading: Bool)
+        /// Stopped by Ctrl-C before fal was asked about a request it may have accepted.
+        case interruptedUnconfirmed
 
         /// Whether the shot reached an end of its own (not stopped by Ctrl-C).
         var isSettled: Bool {
@@ -37,6 +39,8 @@ final class ProgressReporter: @unchecked Sendable {
         /// The shot has a request on fal: submitted in this run, seen queued or rendering, or
         /// resumed from an earlier run.
         var onFal = false
+        /// An earlier submit's answer was lost: fal may have the request (not yet asked).
+        var maybeOnFal = false
         var started: Date?
         var lastLog: String?
     }
@@ -98,7 +102,9 @@ final class ProgressReporter: @unchecked Sendable {
                 guard var line = shots[name], !line.phase.isSettled else { continue }
                 var downloading = false
                 if case .downloading = line.phase { downloading = true }
-                line.phase = .interrupted(onFal: line.onFal, downloading: downloading)
+                line.phase =
+                    line.maybeOnFal && !line.onFal
+                    ? .interruptedUnconfirmed : .interrupted(onFal: line.onFal, downloading: downloading)
                 shots[name] = line
             }
         }
@@ -185,7 +191,7 @@ final class ProgressReporter: @unchecked Sendable {
                 switch action {
                 case .resume(let id), .confirm(let id):
                     $0.requestID = id
-                    if case .resume = action { $0.onFal = true }
+                    if case .resume = action { $0.onFal = true } else { $0.maybeOnFal = true }
                 default: break
                 }
             }
@@ -259,6 +265,7 @@ final class ProgressReporter: @unchecked Sendable {
         case .interrupted(_, true): return "interrupted while downloading (rendered and recorded; a re-run fetches it)"
         case .interrupted(true, false): return "interrupted (still running on fal, recorded)"
         case .interrupted(false, false): return "interrupted (not started)"
+        case .interruptedUnconfirmed: return "interrupted (fal may have its request; recorded, a re-run asks fal)"
         }
     }
 
