@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build --product shotc --product fal-standin 2>&1 | tail -1
+# One product per build: `swift build --product a --product b` builds only the last one.
+for product in shotc fal-standin; do
+  swift build --product "$product" 2>&1 | tail -1
+done
 bin=$(swift build --show-bin-path)
 scene=examples/greenhouse/greenhouse.shot
 work=$(mktemp -d)
@@ -26,7 +29,9 @@ base=$(sed -n 's/^listening on //p' "$work/standin.out")
 FAL_KEY=demo-key FAL_QUEUE_URL="$base" FAL_REST_URL="$base" FAL_CDN_URL="$base" \
   "$bin/shotc" run "$scene" -o "$work/renders" -j 2
 echo
-echo "== run again: nothing to do"
-FAL_KEY=demo-key FAL_QUEUE_URL="$base" FAL_REST_URL="$base" FAL_CDN_URL="$base" \
-  "$bin/shotc" run "$scene" -o "$work/renders"
+echo "== run again: nothing to do, nothing sent (up to date)"
+again=$(FAL_KEY=demo-key FAL_QUEUE_URL="$base" FAL_REST_URL="$base" FAL_CDN_URL="$base" \
+  "$bin/shotc" run "$scene" -o "$work/renders" 2>&1)
+echo "$again"
+grep -q "up to date" <<< "$again" || { echo "demo: the second run did not say up to date" >&2; exit 1; }
 ls -l "$work/renders"

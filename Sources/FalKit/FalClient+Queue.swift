@@ -8,9 +8,10 @@ extension FalClient {
     public func submit(endpointID: String, body: [UInt8]) async throws -> QueueHandle {
         let path = endpointID.split(separator: "/").joined(separator: "/")
         guard !path.isEmpty else { throw FalError.invalidConfiguration("the endpoint id is empty") }
-        let request = HTTPRequest(
+        var request = HTTPRequest(
             method: .post, url: "\(endpoints.queue)/\(path)", headers: apiHeaders(contentType: "application/json"),
             body: body, timeout: 120)
+        request.freshConnection = true
         let response = try await call("submit", request, mode: .submit)
         return try QueueHandle.parse(response.body)
     }

@@ -7,6 +7,7 @@ import ShotKit
 
 /// One run per output folder: an exclusive `flock` on `DIR/.shotc.lock`, held until released or
 /// until the process ends (a lock left by a killed process never blocks: the kernel drops it).
+/// Letting go removes the file, so a finished run leaves nothing behind in the folder.
 public final class OutputLock: Sendable {
     /// The lock file.
     public let path: String
@@ -17,7 +18,12 @@ public final class OutputLock: Sendable {
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    /// Removes the lock file, then lets go of the lock: the folder is left as it was. A process
+    /// waiting on the removed file sees it is gone and takes the lock on a new one.
+    deinit {
+        unlink(path)
+        close(descriptor)
+    }
 
     /// Why the lock could not be taken.
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -49,33 +55,52 @@ public final class OutputLock: Sendable {
         } catch {
             throw .unusable(path: path, reason: error.reason)
         }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .unusable(path: path, reason: String(cString: strerror(errno))) }
-        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK else {
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw .unusable(path: path, reason: reason)
-            }
-            let holder = readPID(descriptor)
-            guard wait else {
-                close(descriptor)
-                throw .busy(path: path, holder: holder)
-            }
-            waiting(holder)
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
+        var saidWaiting = false
+        var descriptor: Int32 = -1
+        while true {
+            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw .unusable(path: path, reason: String(cString: strerror(errno))) }
+            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                guard errno == EWOULDBLOCK else {
                     let reason = String(cString: strerror(errno))
                     close(descriptor)
                     throw .unusable(path: path, reason: reason)
                 }
+                let holder = readPID(descriptor)
+                guard wait else {
+                    close(descriptor)
+                    throw .busy(path: path, holder: holder)
+                }
+                if !saidWaiting {
+                    saidWaiting = true
+                    waiting(holder)
+                }
+                while flock(descriptor, LOCK_EX) != 0 {
+                    guard errno == EINTR else {
+                        let reason = String(cString: strerror(errno))
+                        close(descriptor)
+                        throw .unusable(path: path, reason: reason)
+                    }
+                }
             }
+            // The holder removes the file as it lets go: a lock on a removed (or replaced) file
+            // guards nothing, so take the one now at the path.
+            if isStillAtPath(descriptor, path) { break }
+            close(descriptor)
         }
         // Say who holds it, for the message a second run shows.
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         return OutputLock(path: path, descriptor: descriptor)
+    }
+
+    /// Whether `descriptor` is the file now at `path` (not one removed or replaced meanwhile).
+    private static func isStillAtPath(_ descriptor: Int32, _ path: String) -> Bool {
+        var held = stat()
+        var named = stat()
+        guard fstat(descriptor, &held) == 0, stat(path, &named) == 0 else { return false }
+        return held.st_dev == named.st_dev && held.st_ino == named.st_ino
     }
 
     private static func readPID(_ descriptor: Int32) -> Int32? {

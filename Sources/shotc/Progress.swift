@@ -18,12 +18,29 @@ enum ProgressMode {
 final class ProgressReporter: @unchecked Sendable {
     private enum Phase {
         case waiting, uploading, queued(Int?), rendering, downloading, done(String), upToDate(String)
-        case failed(String), interrupted
+        case failed(String), unfinished(String), held(String)
+        /// Stopped by Ctrl-C: `onFal` when the shot has a request on fal (it keeps running).
+        case interrupted(onFal: Bool, downloading: Bool)
+        /// Stopped by Ctrl-C before fal was asked about a request it may have accepted.
+        case interruptedUnconfirmed
+
+        /// Whether the shot reached an end of its own (not stopped by Ctrl-C).
+        var isSettled: Bool {
+            switch self {
+            case .done, .upToDate, .failed, .unfinished, .held: true
+            default: false
+            }
+        }
     }
 
     private struct ShotLine {
         var phase: Phase = .waiting
         var requestID: String?
+        /// The shot has a request on fal: submitted in this run, seen queued or rendering, or
+        /// resumed from an earlier run.
+        var onFal = false
+        /// An earlier submit's answer was lost: fal may have the request (not yet asked).
+        var maybeOnFal = false
         var started: Date?
         var lastLog: String?
     }
@@ -37,6 +54,12 @@ final class ProgressReporter: @unchecked Sendable {
     private var uploads: (done: Int, total: Int) = (0, 0)
     private var drawnLines = 0
     private var ticker: Task<Void, Never>?
+    /// Set once the final frame is drawn: nothing redraws (or wipes) the screen after it.
+    private var finished = false
+    /// Notices already shown: each is shown once.
+    private var noticesShown: Set<String> = []
+    /// Failure messages already shown, with the first shot that had each.
+    private var failuresShown: [String: String] = [:]
     private let began = Date()
     /// Made once: a formatter is costly, and every event line needs one.
     private let clock: DateFormatter = {
@@ -51,77 +74,166 @@ final class ProgressReporter: @unchecked Sendable {
         self.verbose = verbose
     }
 
+    /// Whether the live display is drawn (a terminal, and not `-q`).
+    var drawsLive: Bool { mode == .live && !quiet }
+
     /// Starts the once-a-second redraw of elapsed times (live mode only).
     func start() {
-        guard mode == .live, !quiet else { return }
+        guard drawsLive else { return }
         ticker = Task { [weak self] in
-            while !Task.isCancelled {
+            while true {
                 try? await Task.sleep(nanoseconds: 1_000_000_000)
+                if Task.isCancelled { return }
                 self?.redraw()
             }
         }
     }
 
-    /// Stops redrawing and leaves the last frame on screen.
-    func stop() {
+    /// Stops redrawing and leaves the last frame on screen; after Ctrl-C (`interrupted`) the
+    /// shots still going are marked first. Nothing is drawn after this, so what is written next
+    /// (the summary, the advice after Ctrl-C) stays visible.
+    func stop(interrupted: Bool = false) {
         ticker?.cancel()
-        redraw()
+        ticker = nil
+        lock.lock()
+        defer { lock.unlock() }
+        if interrupted {
+            for name in order {
+                guard var line = shots[name], !line.phase.isSettled else { continue }
+                var downloading = false
+                if case .downloading = line.phase { downloading = true }
+                line.phase =
+                    line.maybeOnFal && !line.onFal
+                    ? .interruptedUnconfirmed : .interrupted(onFal: line.onFal, downloading: downloading)
+                shots[name] = line
+            }
+        }
+        if drawsLive, !finished { draw() }
+        finished = true
+        drawnLines = 0
+    }
+
+    /// How many shots have a request on fal and were stopped by Ctrl-C before their end.
+    var stillOnFal: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.filter { name in
+            guard let line = shots[name] else { return false }
+            if case .interrupted(true, false) = line.phase { return true }
+            return line.onFal && !line.phase.isSettled
+        }.count
     }
 
     func handle(_ event: RunEvent) {
         lock.lock()
         defer { lock.unlock() }
-        apply(event)
+        let firstFailure = apply(event)
         switch mode {
         case .json: Terminal.write(json(event).rendered(pretty: false) + "\n")
-        case .lines: if let line = line(event) { Terminal.writeError(stamp() + " " + line + "\n") }
+        case .lines:
+            if let line = line(event, firstFailure: firstFailure) {
+                Terminal.writeError(stamp() + " " + line + "\n")
+            }
         case .live:
-            if case .http(let text) = event { clear(); Terminal.writeError(text + "\n"); drawnLines = 0 }
-            if case .retrying(let retry) = event, !quiet { clear(); Terminal.writeError("retrying: \(retry)\n"); drawnLines = 0 }
-            if case .failed(let shot, let message, _) = event { clear(); Terminal.writeError("\(shot): \(message)\n"); drawnLines = 0 }
+            var above: String?
+            switch event {
+            case .http(let text): above = verbose ? text : nil
+            case .retrying(let retry): above = quiet ? nil : "retrying: \(retry)"
+            case .notice(let text): above = firstFailure ? text : nil
+            case .failed(let shot, let message, _): above = firstFailure ? "\(shot): failed: \(message)" : nil
+            case .unfinished(let shot, let message): above = firstFailure ? "\(shot): not finished: \(message)" : nil
+            case .held(let shot, let message): above = firstFailure ? "\(shot): not submitted: \(message)" : nil
+            default: break
+            }
+            if finished {
+                // After the final frame: plain lines, nothing is redrawn.
+                if let above { Terminal.writeError(above + "\n") }
+                return
+            }
+            if let above {
+                clear()
+                Terminal.writeError(above + "\n")
+                drawnLines = 0
+            }
             if !quiet { draw() }
         }
     }
 
-    private func apply(_ event: RunEvent) {
+    /// Writes a line of the program's own (above the live display, which is redrawn under it).
+    func say(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawsLive, !finished {
+            clear()
+            Terminal.writeError(text + "\n")
+            drawnLines = 0
+            draw()
+        } else {
+            Terminal.writeError(text + "\n")
+        }
+    }
+
+    /// Updates the shot table; true when the event is a notice or a problem whose message is
+    /// shown for the first time (so it is printed in full, once).
+    private func apply(_ event: RunEvent) -> Bool {
         func update(_ shot: String, _ change: (inout ShotLine) -> Void) {
             if shots[shot] == nil { order.append(shot) }
             change(&shots[shot, default: ShotLine()])
         }
+        func firstTime(_ shot: String, _ message: String) -> Bool {
+            if failuresShown[message] != nil { return false }
+            failuresShown[message] = shot
+            return true
+        }
         switch event {
-        case .planned(let shot, _): update(shot) { _ in }
+        case .planned(let shot, let action):
+            update(shot) {
+                switch action {
+                case .resume(let id), .confirm(let id):
+                    $0.requestID = id
+                    if case .resume = action { $0.onFal = true } else { $0.maybeOnFal = true }
+                default: break
+                }
+            }
         case .uploading: uploads.total += 1
         case .uploaded(_, _, let cached):
             if cached { uploads.total += 1 }
             uploads.done += 1
-        case .submitted(let shot, let id): update(shot) { $0.requestID = id; $0.phase = .queued(nil) }
-        case .queued(let shot, let position): update(shot) { $0.phase = .queued(position) }
+        case .submitted(let shot, let id):
+            update(shot) {
+                $0.requestID = id
+                $0.onFal = true
+                $0.phase = .queued(nil)
+            }
+        case .queued(let shot, let position):
+            update(shot) {
+                $0.onFal = true
+                $0.phase = .queued(position)
+            }
         case .rendering(let shot, let log):
             update(shot) {
                 if $0.started == nil { $0.started = Date() }
+                $0.onFal = true
                 $0.phase = .rendering
                 if let log { $0.lastLog = log }
             }
         case .downloading(let shot, _): update(shot) { $0.phase = .downloading }
         case .done(let shot, let path): update(shot) { $0.phase = .done(path) }
         case .upToDate(let shot, let path): update(shot) { $0.phase = .upToDate(path) }
-        case .failed(let shot, let message, _), .unfinished(let shot, let message), .held(let shot, let message):
+        case .failed(let shot, let message, _):
             update(shot) { $0.phase = .failed(message) }
-        case .retrying, .http, .notice: break
+            return firstTime(shot, message)
+        case .unfinished(let shot, let message):
+            update(shot) { $0.phase = .unfinished(message) }
+            return firstTime(shot, message)
+        case .held(let shot, let message):
+            update(shot) { $0.phase = .held(message) }
+            return firstTime(shot, message)
+        case .notice(let text):
+            return noticesShown.insert(text).inserted
+        case .retrying, .http: break
         }
-    }
-
-    /// Marks unfinished shots as interrupted (after Ctrl-C).
-    func interrupted() {
-        lock.lock()
-        defer { lock.unlock() }
-        for name in order {
-            switch shots[name]?.phase {
-            case .done?, .upToDate?, .failed?: continue
-            default: shots[name]?.phase = .interrupted
-            }
-        }
-        if mode == .live { draw() }
+        return false
     }
 
     // MARK: Live display
@@ -130,6 +242,10 @@ final class ProgressReporter: @unchecked Sendable {
         guard let since else { return "" }
         let seconds = Int(Date().timeIntervalSince(since))
         return String(format: "%d:%02d", seconds / 60, seconds % 60)
+    }
+
+    private static func firstLine(_ message: String) -> String {
+        message.split(separator: "\n").first.map(String.init) ?? ""
     }
 
     private func describe(_ line: ShotLine) -> String {
@@ -143,8 +259,13 @@ final class ProgressReporter: @unchecked Sendable {
         case .downloading: return "downloading"
         case .done(let path): return "done → \(path)"
         case .upToDate(let path): return "up to date → \(path)"
-        case .failed(let message): return "failed: " + (message.split(separator: "\n").first.map(String.init) ?? "")
-        case .interrupted: return "interrupted (still running on fal, recorded)"
+        case .failed(let message): return "failed: " + Self.firstLine(message)
+        case .unfinished(let message): return "not finished: " + Self.firstLine(message)
+        case .held(let message): return "not submitted: " + Self.firstLine(message)
+        case .interrupted(_, true): return "interrupted while downloading (rendered and recorded; a re-run fetches it)"
+        case .interrupted(true, false): return "interrupted (still running on fal, recorded)"
+        case .interrupted(false, false): return "interrupted (not started)"
+        case .interruptedUnconfirmed: return "interrupted (fal may have its request; recorded, a re-run asks fal)"
         }
     }
 
@@ -172,28 +293,38 @@ final class ProgressReporter: @unchecked Sendable {
     private func redraw() {
         lock.lock()
         defer { lock.unlock() }
-        if mode == .live, !quiet { draw() }
+        if drawsLive, !finished { draw() }
     }
 
     // MARK: Lines and JSON
 
     private func stamp() -> String { clock.string(from: Date()) }
 
-    private func line(_ event: RunEvent) -> String? {
+    /// The log line of `event`, nil when it is not shown. `-q` keeps problems and notices only;
+    /// a problem whose message was already shown names the shot and points at it.
+    private func line(_ event: RunEvent, firstFailure: Bool) -> String? {
+        func problem(_ shot: String, _ what: String, _ message: String) -> String {
+            if firstFailure { return "\(shot): \(what): \(message)" }
+            return "\(shot): \(what) (the same as \(failuresShown[message] ?? "above"))"
+        }
         switch event {
-        case .planned(let shot, let action): return quiet || action == .upToDate ? nil : "\(shot): \(action.summary)"
+        case .planned(let shot, let action):
+            // A held shot is said once, by its `held` event.
+            if quiet || action == .upToDate { return nil }
+            if case .hold = action { return nil }
+            return "\(shot): \(action.summary)"
         case .uploading(let file, let bytes): return quiet ? nil : "upload \(file) (\(bytes) bytes)"
         case .uploaded(let file, _, let cached): return quiet ? nil : "uploaded \(file)\(cached ? " (cached from an earlier run)" : "")"
         case .submitted(let shot, let id): return quiet ? nil : "\(shot): submitted, request \(id)"
         case .queued(let shot, let position): return quiet ? nil : "\(shot): queued" + (position.map { ", position \($0)" } ?? "")
         case .rendering(let shot, let log): return quiet ? nil : "\(shot): rendering" + (log.map { ": \($0)" } ?? "")
         case .downloading(let shot, _): return quiet ? nil : "\(shot): downloading"
-        case .done(let shot, let path): return "\(shot): done → \(path)"
-        case .upToDate(let shot, let path): return "\(shot): up to date → \(path)"
-        case .failed(let shot, let message, _): return "\(shot): failed: \(message)"
-        case .unfinished(let shot, let message): return "\(shot): not finished: \(message)"
-        case .held(let shot, let message): return "\(shot): not submitted: \(message)"
-        case .notice(let text): return text
+        case .done(let shot, let path): return quiet ? nil : "\(shot): done → \(path)"
+        case .upToDate(let shot, let path): return quiet ? nil : "\(shot): up to date → \(path)"
+        case .failed(let shot, let message, _): return problem(shot, "failed", message)
+        case .unfinished(let shot, let message): return problem(shot, "not finished", message)
+        case .held(let shot, let message): return problem(shot, "not submitted", message)
+        case .notice(let text): return firstFailure ? text : nil
         case .retrying(let retry): return quiet ? nil : "retrying: \(retry)"
         case .http(let text): return verbose ? text : nil
         }
@@ -239,4 +370,11 @@ final class ProgressReporter: @unchecked Sendable {
 
     /// The wall time since the reporter was made.
     var elapsedSeconds: Double { Date().timeIntervalSince(began) }
+}
+
+extension HTTPLogEvent {
+    /// The request line, then each request header indented under it (the key redacted), for `-v`.
+    var verboseText: String {
+        ([description] + requestHeaders.map { "    \($0.name): \($0.value)" }).joined(separator: "\n")
+    }
 }

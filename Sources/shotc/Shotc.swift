@@ -32,6 +32,8 @@ enum ExitStatus {
     static let compileErrors: Int32 = 1
     static let usage: Int32 = 2
     static let remoteFailures: Int32 = 3
+    /// Some shots are not finished (accepted, or maybe accepted, and not followed to the end) or
+    /// were not submitted (held): recorded, the writer must look. Wins over ``remoteFailures``.
     static let unfinished: Int32 = 4
     static let interrupted: Int32 = 130
 }

@@ -12,6 +12,9 @@ enum Terminal {
         isatty(STDERR_FILENO) == 1 && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
     }
 
+    /// Whether standard input is a terminal (a question can be answered).
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
     /// Writes `text` to standard output.
     static func write(_ text: String) { write(Array(text.utf8), to: STDOUT_FILENO) }
 

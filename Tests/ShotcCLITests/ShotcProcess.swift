@@ -131,8 +131,11 @@ struct Scratch {
     let folder: String
     /// The scene file in it.
     let scene: String
-    /// The default output folder, `scene/renders/greenhouse` (renders/SCENE beside the scene).
-    var renders: String { folder + "/renders/greenhouse" }
+    /// The default output folder, `scene/renders/SCENE` (SCENE: the scene file's name without extension).
+    var renders: String {
+        let file = scene.split(separator: "/").last.map(String.init) ?? scene
+        return folder + "/renders/" + (file.split(separator: ".").first.map(String.init) ?? file)
+    }
 
     /// Copies `examples/<example>` and names `<file>` in it as the scene.
     init(example: String, file: String) throws {
@@ -178,13 +181,13 @@ struct Scratch {
         ((try? FileManager.default.contentsOfDirectory(atPath: renders)) ?? []).sorted()
     }
 
-    /// The record `renders/<shot>.run.json` as a JSON object, nil when absent or unreadable.
+    /// The record `<renders>/<shot>.run.json` as a JSON object, nil when absent or unreadable.
     func record(_ shot: String) -> [String: Any]? {
         guard let data = FileManager.default.contents(atPath: "\(renders)/\(shot).run.json") else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
-    /// The bytes of `renders/<shot>.mp4`, nil when absent.
+    /// The bytes of `<renders>/<shot>.mp4`, nil when absent.
     func video(_ shot: String) -> [UInt8]? {
         FileManager.default.contents(atPath: "\(renders)/\(shot).mp4").map(Array.init)
     }

@@ -115,6 +115,10 @@ final class CurlTransfer: @unchecked Sendable {
         // second even when nothing arrives (CURLOPT_LOW_SPEED_TIME averages over a window and reacts late).
         try setLong(CURLOPT_NOPROGRESS, 0, "CURLOPT_NOPROGRESS")
         try setLong(CURLOPT_TCP_KEEPALIVE, 1, "CURLOPT_TCP_KEEPALIVE")
+        if request.freshConnection {
+            try setLong(CURLOPT_FRESH_CONNECT, 1, "CURLOPT_FRESH_CONNECT")
+            try setLong(CURLOPT_FORBID_REUSE, 1, "CURLOPT_FORBID_REUSE")
+        }
         if request.followRedirects {
             try setLong(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
             try setLong(CURLOPT_MAXREDIRS, 10, "CURLOPT_MAXREDIRS")

@@ -112,6 +112,10 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Whether redirects are followed (http and https only, at most 10).
     public var followRedirects: Bool
+    /// Whether the request must go on a new connection. libcurl silently sends a request again
+    /// when a reused keep-alive connection turns out to be dead; for a request that must never be
+    /// sent twice (a paid submit) that is a second bill, so it gets a connection of its own.
+    public var freshConnection = false
 
     /// Creates a request; by default 120 s overall, 30 s idle, 10 s to connect, no redirects.
     public init(
