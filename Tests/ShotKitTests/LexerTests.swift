@@ -171,8 +171,11 @@ private func dumpTokens(_ text: String, _ mode: TokenMode = .header) -> String {
         #expect(escapes.bag.diagnostics.allSatisfy { $0.code == .invalidEscape })
         let quotes = parseShot(String(repeating: "\"", count: 20001))
         #expect(quotes.bag.sorted.map(\.code.id) == ["E0006"])
+        // A lone CR ends a line (as in YAML): 10,001 blank lines.
         let crs = parseShot(bytes: [UInt8](repeating: 0x0D, count: 10000) + [0x0A, 0x0D])
-        #expect(crs.bag.sorted.map(\.code.id) == ["E0006"])
+        #expect(crs.bag.sorted.map(\.code.id) == [])
+        let crsThenWord = parseShot(bytes: [UInt8](repeating: 0x0D, count: 10000) + Array("x".utf8))
+        #expect(crsThenWord.diagnostics.hasPrefix("10001:1 E0006 unknown keyword 'x'\n"))
         let blanks = parseShot("shot a" + String(repeating: "\n \t ", count: 10000) + "\n  x")
         #expect(blanks.diagnostics == "")
         #expect(blanks.scene.shots.first?.prose.text == "x")

@@ -449,9 +449,10 @@ private let specExample = """
         #expect(parsed.bag.diagnostics.first?.span.map(\.start) == 25)
     }
 
-    @Test func controlCharacterIsASyntaxError() {
+    /// The same code and message as in `.shot` (E0011), not libyaml's generic E0020.
+    @Test func controlCharacterIsReportedAsInShot() {
         let parsed = parse(bytes: Array("model: p".utf8) + [0x01] + Array("\n".utf8))
-        #expect(parsed.diagnostics == "1:9 E0020 control characters are not allowed")
+        #expect(parsed.diagnostics == "1:9 E0011 control character U+0001 is not allowed in a scene file\n  help: remove it: it is invisible in most editors")
     }
 
     @Test func duplicateKeysAreReportedAtTheSecondWithANoteAtTheFirst() {

@@ -151,6 +151,38 @@ import Testing
         #expect(missing.stderr.hasPrefix("error[E0402]: cannot read scene file 'nothere.yaml': no such file\n"))
     }
 
+    /// Issue 7, point 1: `shotc check` died with "Range requires lowerBound <= upperBound" on
+    /// a YAML error in a line ending with a lone CR.
+    @Test(arguments: ["\"\r", "a: 'x\r"])
+    func loneCarriageReturnInAYAMLErrorIsReported(text: String) throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        try write(text, to: "m.yaml", in: scratch)
+        let result = try scratch.run(["check", "m.yaml"], environment: environment)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("m.yaml:"), "\(result)")
+        #expect(result.stderr.contains("error[E0020]"), "\(result)")
+    }
+
+    /// Issue 7, points 2 and 5: a FIFO import is refused at once (it blocked forever), and a
+    /// shot name too long for `NAME.run.json` is an error at the name (`build -o` failed with
+    /// "File name too long" and no place).
+    @Test func fifoImportAndLongShotNameAreDiagnostics() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        #expect(mkfifo(scratch.folder + "/pipe.shot", 0o600) == 0)
+        try write("import \"pipe.shot\"\nshot a\n  A room.\n", to: "fifo.shot", in: scratch)
+        let fifo = try scratch.run(["check", "fifo.shot"], environment: environment, timeout: 20)
+        #expect(!fifo.timedOut)
+        #expect(fifo.status == 1, "\(fifo)")
+        #expect(fifo.stderr.hasPrefix("fifo.shot:1:8: error[E0402]: cannot read imported file 'pipe.shot': it is a named pipe (FIFO), not a regular file\n"), "\(fifo)")
+        let name = String(repeating: "n", count: 245)
+        try write("shot \(name)\n  A room.\n", to: "long.shot", in: scratch)
+        let long = try scratch.run(["build", "long.shot", "-o", "requests"], environment: environment)
+        #expect(long.status == 1, "\(long)")
+        #expect(long.stderr.hasPrefix("long.shot:1:6: error[E0010]: shot name 'nnnnnnnnnnnnnnnnnnnnnnnn…' is 245 bytes long; shot names are at most 200 bytes\n"), "\(long)")
+    }
+
     @Test func usageErrorsExitTwo() throws {
         let scratch = try scratch()
         defer { scratch.remove() }

@@ -117,6 +117,21 @@ extension DiagnosticCode {
         """
         Names start with a letter, continue with letters, digits, `_` or `-`, and do not end
         with `-`: `mara`, `old_tom`, `stone-2`.
+
+        A shot name is also a file name (`NAME.mp4`, `NAME.run.json` and their temporary
+        files), and file names have at most 255 bytes, so shot names are at most 200 bytes of
+        UTF-8 (200 ASCII letters, fewer accented or non-Latin ones).
+        """)
+    /// A control character (or a line separator that only YAML would treat as one).
+    public static let controlCharacter = DiagnosticCode(
+        "E0011", .error, "control character",
+        """
+        Scene files are text: control characters such as NUL (U+0000), escape (U+001B) or
+        delete (U+007F) are not allowed anywhere, nor are the C1 controls (U+0080 to U+009F),
+        the separators U+2028 and U+2029, and the non-characters U+FFFE and U+FFFF. Tabs,
+        line feeds and carriage returns are allowed; `\r`, `\r\n` and `\n` all end a line.
+        Both surfaces reject the same characters. The message names the character by its
+        code; remove it (it is usually invisible, pasted from another program).
         """)
     /// Syntax libyaml rejects.
     public static let yamlSyntax = DiagnosticCode(
@@ -313,6 +328,16 @@ extension DiagnosticCode {
         the image.
         """)
 
+    /// A local image whose pixel size cannot be read from its header.
+    public static let imageSizeUnknown = DiagnosticCode(
+        "E0307", .error, "cannot read image size",
+        """
+        The file starts like a PNG, JPEG, GIF or WebP image, but its header is cut short or
+        damaged, so its width and height cannot be read (a PNG without a complete IHDR chunk
+        first, a JPEG without a start-of-frame segment). fal could not read it either. Open
+        the image in an editor and save it again as PNG or JPEG.
+        """)
+
     // MARK: Files and imports (E04xx)
 
     /// An import that leads back to a file that is importing it.
@@ -390,13 +415,14 @@ extension DiagnosticCode {
     public static let all: [DiagnosticCode] = [
         .invalidUTF8, .tabIndentation, .unterminatedString, .invalidEscape, .unexpectedToken,
         .unknownKeyword, .unknownField, .unexpectedIndentation, .duplicateField, .invalidName,
+        .controlCharacter,
         .yamlSyntax, .duplicateKey, .wrongNodeKind, .multipleDocuments, .missingValue,
         .yamlTooLarge,
         .unknownReference, .duplicateName, .positionalToken, .reservedName, .unknownShot,
         .invalidDuration, .invalidAspect, .unknownModel, .tooManyReferences, .emptyProse,
         .missingFront, .refsCount, .invalidImageValue,
         .imageNotFound, .imageUnreadable, .notAnImage, .frontTooLarge, .frontTooSmall,
-        .frontAspect,
+        .frontAspect, .imageSizeUnknown,
         .importCycle, .fileUnreadable,
         .requestRejected,
         .unusedDeclaration, .unknownKey, .promptTooLong, .imageFormat, .imageLimits,

@@ -44,22 +44,23 @@ public struct DiagnosticRenderer: Sendable {
         let prefix = diagnostic.span.map { describe($0) + ": " } ?? ""
         out += paint(.bold, prefix)
         out += paint(diagnostic.severity == .error ? .red : .yellow, "\(severity)[\(diagnostic.code.id)]")
-        out += paint(.bold, ": \(diagnostic.message)") + "\n"
+        out += paint(.bold, ": \(DisplayText.escaped(diagnostic.message))") + "\n"
         if let span = diagnostic.span {
             out += snippet(span, width: width, caretColor: diagnostic.severity == .error ? .red : .yellow)
         }
         for note in diagnostic.notes {
+            let message = DisplayText.escaped(note.message)
             if let span = note.span {
-                out += paint(.bold, describe(span) + ": ") + paint(.cyan, "note") + ": \(note.message)\n"
+                out += paint(.bold, describe(span) + ": ") + paint(.cyan, "note") + ": \(message)\n"
                 out += snippet(span, width: width, caretColor: .cyan)
             } else {
                 out += String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
-                    + paint(.bold, "note") + ": \(note.message)\n"
+                    + paint(.bold, "note") + ": \(message)\n"
             }
         }
         for help in diagnostic.help {
             out += String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
-                + paint(.bold, "help") + ": \(help)\n"
+                + paint(.bold, "help") + ": \(DisplayText.escaped(help))\n"
         }
         return out
     }
@@ -72,50 +73,75 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// The gutter, the source line and carets under the span's part on that line.
+    ///
+    /// The line is shown as ``shownLine(_:)`` shows it, and the carets are placed by the same
+    /// columns, so a span that starts past the line's end (at a `\r`, or at the end of the
+    /// file) still gets its caret at the end of the line.
     private func snippet(_ span: SourceSpan, width: Int, caretColor: Color) -> String {
         let file = sources[span.file]
         let start = file.location(of: span.start)
         let lineRange = file.lineRange(start.line)
-        let lineBytes = file.bytes[lineRange]
+        let shown = shownLine(file.bytes[lineRange])
         // Carets cover the span's part of its first line, at least one caret.
-        let caretStart = max(span.start, lineRange.lowerBound)
+        let caretStart = min(max(span.start, lineRange.lowerBound), lineRange.upperBound)
         let caretEnd = min(max(span.end, caretStart), lineRange.upperBound)
-        let before = displayWidth(file.bytes[lineRange.lowerBound..<min(caretStart, lineRange.upperBound)])
-        let under = max(1, displayWidth(file.bytes[caretStart..<caretEnd]))
+        let before = shown.columns[caretStart - lineRange.lowerBound]
+        let under = max(1, shown.columns[caretEnd - lineRange.lowerBound] - before)
         let gutter = String(repeating: " ", count: width + 1) + paint(.blue, "|")
         let number = String(start.line)
         let padded = String(repeating: " ", count: width - number.count) + number
-        var text = String(decoding: lineBytes, as: UTF8.self)
-        text = text.replacingTabs()
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var out = gutter + "\n"
-        out += paint(.blue, padded + " |") + (text.isEmpty ? "" : " " + text) + "\n"
+        out += paint(.blue, padded + " |") + (shown.text.isEmpty ? "" : " " + shown.text) + "\n"
         out += gutter + " " + String(repeating: " ", count: before)
             + paint(caretColor, String(repeating: "^", count: under)) + "\n"
         return out
     }
 
-    /// Columns that `bytes` take on screen: one per Unicode scalar, four per tab, none for a
-    /// byte-order mark.
-    private func displayWidth(_ bytes: ArraySlice<UInt8>) -> Int {
-        var width = 0
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == 0xEF, index + 2 < bytes.endIndex, bytes[index + 1] == 0xBB,
-                bytes[index + 2] == 0xBF
-            {
-                index += 3
-                continue
-            }
+    /// A source line as shown: a tab as four spaces, a byte-order mark as nothing, invalid
+    /// UTF-8 as U+FFFD, an invisible or control character as its escape (``DisplayText``);
+    /// with the screen column before each byte offset (`columns[i]` for the `i`th byte,
+    /// `columns[count]` at the end), counting one per character shown.
+    private func shownLine(_ bytes: ArraySlice<UInt8>) -> (text: String, columns: [Int]) {
+        let line = Array(bytes)
+        var text = ""
+        var columns = [Int](repeating: 0, count: line.count + 1)
+        var column = 0
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            var length = 1
+            var shown: String
             if byte == UInt8(ascii: "\t") {
-                width += 4
-            } else if byte & 0xC0 != 0x80 {
-                width += 1
+                shown = "    "
+            } else if byte >= 0x20, byte < 0x7F {
+                shown = String(UnicodeScalar(byte))
+            } else if byte < 0x80 {
+                shown = DisplayText.escape(Unicode.Scalar(byte))
+            } else {
+                length = Lexer.utf8SequenceLength(in: line, at: index)
+                if length == 0 {
+                    length = 1
+                    shown = "\u{FFFD}"
+                } else {
+                    let scalar =
+                        String(decoding: line[index..<(index + length)], as: UTF8.self)
+                        .unicodeScalars.first ?? "\u{FFFD}"
+                    if scalar == "\u{FEFF}", bytes.startIndex + index == 0 {
+                        shown = ""
+                    } else if DisplayText.needsEscape(scalar) {
+                        shown = DisplayText.escape(scalar)
+                    } else {
+                        shown = String(scalar)
+                    }
+                }
             }
-            index += 1
+            for offset in index..<(index + length) { columns[offset] = column }
+            text += shown
+            column += shown.unicodeScalars.count
+            index += length
         }
-        return width
+        columns[line.count] = column
+        return (text, columns)
     }
 
     private enum Color: String {
@@ -134,17 +160,12 @@ public struct DiagnosticRenderer: Sendable {
     }
 }
 
-extension String {
-    fileprivate func replacingTabs() -> String {
-        guard contains("\t") else { return self }
-        return String(flatMap { $0 == "\t" ? Array("    ") : [$0] })
-    }
-}
-
 /// Renders diagnostics as JSON Lines (`--diagnostics json`): one object per diagnostic with
 /// `file`, `line`, `column`, `endLine`, `endColumn`, `severity`, `code`, `message`, `notes`
 /// (each with `message` and, when it has a place, `file`, `line`, `column`, `endLine`,
-/// `endColumn`), `help` and `fixIts`.
+/// `endColumn`), `help` and `fixIts`. Messages, notes and help escape invisible characters as
+/// the human form does (``DisplayText``); `file` is the path exactly, for tools to open, and
+/// fix-it replacements are the text to insert.
 public struct JSONDiagnosticRenderer: Sendable {
     /// The files the spans point into.
     public var sources: SourceMap
@@ -176,11 +197,11 @@ public struct JSONDiagnosticRenderer: Sendable {
         fields += [
             ("severity", .string(diagnostic.severity.rawValue)),
             ("code", .string(diagnostic.code.id)),
-            ("message", .string(diagnostic.message)),
+            ("message", .string(DisplayText.escaped(diagnostic.message))),
             ("notes", .array(diagnostic.notes.map { note in
-                .object([("message", .string(note.message))] + (note.span.map(place) ?? []))
+                .object([("message", .string(DisplayText.escaped(note.message)))] + (note.span.map(place) ?? []))
             })),
-            ("help", .array(diagnostic.help.map(JSONValue.string))),
+            ("help", .array(diagnostic.help.map { .string(DisplayText.escaped($0)) })),
             ("fixIts", .array(diagnostic.fixIts.map { fixIt in
                 .object([
                     ("message", .string(fixIt.message)),

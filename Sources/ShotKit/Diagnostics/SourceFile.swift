@@ -67,15 +67,22 @@ public struct SourceFile: Sendable {
     /// The offset at which each line starts; `lineStarts[0] == 0`.
     public let lineStarts: [Int]
 
-    /// Indexes the lines of `bytes`. A line ends at `\n`; a `\r` before it belongs to the line end.
+    /// Indexes the lines of `bytes`. A line ends at `\n`, `\r\n` or a lone `\r`, as both
+    /// front ends read them.
     public init(id: FileID, path: String, bytes: [UInt8]) {
         self.id = id
         self.path = path
         self.bytes = bytes
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") {
+                starts.append(offset + 1)
+            } else if byte == UInt8(ascii: "\r"),
+                offset + 1 == bytes.count || bytes[offset + 1] != UInt8(ascii: "\n")
+            {
+                starts.append(offset + 1)
+            }
         }
         self.lineStarts = starts
     }
@@ -107,13 +114,13 @@ public struct SourceFile: Sendable {
         return SourceLocation(line: index + 1, column: column)
     }
 
-    /// The byte range of the 1-based `line`, without its line end (`\n` or `\r\n`).
+    /// The byte range of the 1-based `line`, without its line end (`\n`, `\r\n` or `\r`).
     public func lineRange(_ line: Int) -> Range<Int> {
         let index = max(0, min(line - 1, lineStarts.count - 1))
         let start = lineStarts[index]
-        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : bytes.count
+        var end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        if end < start { end = start }
         return start..<end
     }
 
@@ -149,9 +156,10 @@ public struct SourceMap: Sendable {
     /// The file with `id`.
     public subscript(id: FileID) -> SourceFile { files[id.rawValue] }
 
-    /// `path:line:column` of the start of `span`.
+    /// `path:line:column` of the start of `span`, the path with invisible characters escaped
+    /// (``DisplayText``) so that the header stays one line that can be read.
     public func describe(_ span: SourceSpan) -> String {
         let file = self[span.file]
-        return "\(file.path):\(file.location(of: span.start))"
+        return "\(DisplayText.escaped(file.path)):\(file.location(of: span.start))"
     }
 }

@@ -25,24 +25,32 @@ struct Lexer: Sendable {
         let start = position
         var index = start
         var invalid: Int? = nil
+        var control: Int? = nil
         while index < count {
             let byte = bytes[index]
-            if byte == 0x0A { break }
-            if byte < 0x80 {
+            if byte >= 0x20, byte < 0x7F {
                 index += 1
                 continue
             }
-            let length = Lexer.utf8SequenceLength(in: bytes, at: index)
+            // `\n`, `\r\n` and a lone `\r` end a line alike (as in YAML and SourceFile).
+            if byte == 0x0A || byte == 0x0D { break }
+            let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
             if length == 0 {
                 if invalid == nil { invalid = index }
                 index += 1
-            } else {
-                index += length
+                continue
             }
+            if control == nil, ControlCharacter.forbidden(in: bytes, at: index, length: length) != nil {
+                control = index
+            }
+            index += length
         }
-        position = index < count ? index + 1 : count
-        var end = index
-        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        let end = index
+        if index < count, bytes[index] == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A {
+            position = index + 2
+        } else {
+            position = index < count ? index + 1 : count
+        }
 
         var contentStart = start
         var firstTab: Int? = nil
@@ -64,7 +72,8 @@ struct Lexer: Sendable {
         }
         return LexedLine(
             start: start, contentStart: contentStart, contentEnd: contentEnd, end: end,
-            next: position, kind: kind, firstTab: firstTab, invalidUTF8: invalid)
+            next: position, kind: kind, firstTab: firstTab, invalidUTF8: invalid,
+            controlCharacter: control)
     }
 
     /// The length of the valid UTF-8 sequence that starts at `index` (whose byte is not

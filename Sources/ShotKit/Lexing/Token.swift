@@ -53,7 +53,7 @@ struct LexedLine: Equatable, Sendable {
     var contentStart: Int
     /// One past the last non-blank byte before the line end.
     var contentEnd: Int
-    /// The offset of the line end (`\n`, or `\r\n`, or the end of the file).
+    /// The offset of the line end (`\n`, `\r\n`, a lone `\r`, or the end of the file).
     var end: Int
     /// The offset where the next line starts (after the line end).
     var next: Int
@@ -63,6 +63,8 @@ struct LexedLine: Equatable, Sendable {
     var firstTab: Int?
     /// The offset of the first byte of the line that is not valid UTF-8 (E0001).
     var invalidUTF8: Int?
+    /// The offset of the line's first control character (E0011, ``ControlCharacter``).
+    var controlCharacter: Int? = nil
 
     /// Whether the line starts with blanks, so it belongs to the block above it.
     var isIndented: Bool { contentStart > start }

@@ -498,7 +498,7 @@ struct ShotParser {
 
     // MARK: - Lines and recovery
 
-    /// Moves to the next line, reporting what the lexer flagged on it (E0001, E0002) and
+    /// Moves to the next line, reporting what the lexer flagged on it (E0001, E0011, E0002) and
     /// keeping a full-line comment: every line passes here exactly once.
     private mutating func advance() {
         line = lexer.nextLine()
@@ -509,6 +509,15 @@ struct ShotParser {
             report(
                 .invalidUTF8, "invalid UTF-8 byte 0x\(hex)", at: span(bad, bad + 1),
                 help: ["save the file as UTF-8"])
+        }
+        if let control = current.controlCharacter,
+            let value = ControlCharacter.first(in: bytes, from: control)?.value
+        {
+            let length = Lexer.utf8SequenceLength(in: bytes, at: control)
+            report(
+                .controlCharacter, ControlCharacter.message(for: value),
+                at: span(control, control + max(1, length)),
+                help: ["remove it: it is invisible in most editors"])
         }
         if let tab = current.firstTab {
             report(

@@ -15,6 +15,15 @@ public struct Analyzer {
     public static let maxPromptLength = 2500
     /// The durations Kling renders, in seconds.
     public static let durations = 3...10
+    /// The most of an image file read to find its pixel size (16 MB): the 10 MB limit plus a
+    /// margin. Only JPEGs whose frame header follows large metadata need more than the first
+    /// 64 KB; a larger file is still reported by the size the file system gives.
+    public static let maxImageReadBytes = 16 * 1024 * 1024
+    /// The longest shot name, in bytes of UTF-8 (200). A shot's files are `NAME.mp4`,
+    /// `NAME.run.json`, `NAME.json` and their temporaries such as `NAME.run.json.tmp-PID`
+    /// (24 bytes after the name with a 10-digit PID); most file systems cap a file name at 255
+    /// bytes, and 200 leaves 31 bytes of margin for longer suffixes.
+    public static let maxShotNameBytes = 200
 
     private let sources: SourceMap
     private let loaded: SceneLoader.Result
@@ -34,7 +43,7 @@ public struct Analyzer {
     private var syntaxErrorSpans: [SourceSpan] = []
 
     private enum ImageProblem: Error {
-        case notFound, unreadable(String), notAnImage
+        case notFound, unreadable(FileReadError), notAnImage
     }
 
     /// An analyzer of the scene `loaded`, whose files are in `sources`.
@@ -110,6 +119,7 @@ public struct Analyzer {
                 declare(declaration, in: tree.file, checkNameRule: yaml)
             case .shot(let shot):
                 if yaml { checkNameRule(shot.name, what: "shot") }
+                checkShotNameLength(shot.name)
                 if let first = shotNames[shot.name.value] {
                     diagnostics.report(
                         .duplicateName, "duplicate shot name '\(shot.name.value)'",
@@ -156,6 +166,18 @@ public struct Analyzer {
         diagnostics.report(
             .invalidName, "invalid \(what) name '\(name.value)'", at: name.span,
             help: ["names start with a letter and go on with letters, digits, '_' or '-', not ending in '-'"])
+    }
+
+    /// E0010 for a shot name too long to be a file name with its suffixes.
+    private mutating func checkShotNameLength(_ name: Located<String>) {
+        let length = name.value.utf8.count
+        guard length > Self.maxShotNameBytes else { return }
+        let shown = String(name.value.unicodeScalars.prefix(24).map(Character.init)) + "…"
+        diagnostics.report(
+            .invalidName,
+            "shot name '\(shown)' is \(length) bytes long; shot names are at most \(Self.maxShotNameBytes) bytes",
+            at: name.span,
+            help: ["a shot's video is saved as NAME.mp4 and its record as NAME.run.json, and a file name has at most 255 bytes; choose a shorter name"])
     }
 
     private mutating func declare(
@@ -258,9 +280,12 @@ public struct Analyzer {
                 notes: path == Path.normalize(text) ? [] : [DiagnosticNote("looked for '\(path)'")],
                 help: ["paths are relative to the folder of the file that declares them"])
             return nil
-        case .failure(.unreadable(let reason)):
+        case .failure(.unreadable(let error)):
+            var help: [String] = []
+            if case .notRegularFile = error { help = ["images are read only from regular files"] }
             diagnostics.report(
-                .imageUnreadable, "cannot read image file '\(text)': \(reason)", at: value.span)
+                .imageUnreadable, "cannot read image file '\(text)': \(error)", at: value.span,
+                help: help)
             return nil
         case .failure(.notAnImage):
             diagnostics.report(
@@ -269,6 +294,17 @@ public struct Analyzer {
             return nil
         case .success(let info):
             checkLimits(info, of: value, front: front)
+            guard info.width != nil, info.height != nil else {
+                var reason = ImageProbe.sizeProblem(of: info.format)
+                if info.byteCount > Self.maxImageReadBytes {
+                    reason += " within its first \(FileReadError.describe(bytes: Self.maxImageReadBytes))"
+                }
+                diagnostics.report(
+                    .imageSizeUnknown, "cannot read the size of '\(text)': \(reason)",
+                    at: value.span,
+                    help: ["the file may be cut short or damaged; open it in an image editor and save it again as PNG or JPEG"])
+                return nil
+            }
             return ImageValue(source: .localFile(path: path, written: text), span: value.span, info: info)
         }
     }
@@ -287,16 +323,12 @@ public struct Analyzer {
             var bytes = try fileSystem.readPrefix(path, count: ImageProbe.prefixLength)
             var info = ImageProbe.probe(bytes, byteCount: size)
             if let partial = info, partial.width == nil, size > bytes.count {
-                bytes = try fileSystem.read(path)
+                bytes = try fileSystem.readPrefix(path, count: Self.maxImageReadBytes)
                 info = ImageProbe.probe(bytes, byteCount: size)
             }
             outcome = info.map { .success($0) } ?? .failure(.notAnImage)
         } catch {
-            switch error {
-            case .notFound: outcome = .failure(.notFound)
-            case .isDirectory: outcome = .failure(.unreadable("it is a directory"))
-            case .unreadable(let text): outcome = .failure(.unreadable(text.lowercased()))
-            }
+            outcome = .failure(error == .notFound ? .notFound : .unreadable(error))
         }
         probes[path] = outcome
         return outcome

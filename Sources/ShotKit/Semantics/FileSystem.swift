@@ -5,17 +5,56 @@
 #endif
 
 /// Why a file could not be read.
-public enum FileReadError: Error, Hashable, Sendable {
+public enum FileReadError: Error, Hashable, Sendable, CustomStringConvertible {
     /// There is no file at that path.
     case notFound
     /// It exists but is a directory.
     case isDirectory
+    /// It exists but is not a regular file (a FIFO, a device, a socket): such files may never
+    /// end (`/dev/zero`) or block (a FIFO with no writer), so they are never read. The text
+    /// names the kind of file, such as `a named pipe (FIFO)`.
+    case notRegularFile(String)
+    /// It is larger than the limit for what is being read (`limit` bytes).
+    case tooLarge(limit: Int)
     /// It exists but could not be read; the text is the system's.
     case unreadable(String)
+
+    /// Why, as a diagnostic says it after a colon: lowercase, no final period.
+    public var description: String {
+        switch self {
+        case .notFound: "no such file"
+        case .isDirectory: "it is a directory"
+        case .notRegularFile(let kind): "it is \(kind), not a regular file"
+        case .tooLarge(let limit): "it is larger than \(FileReadError.describe(bytes: limit)), the limit"
+        case .unreadable(let text): text.lowercased()
+        }
+    }
+
+    /// `64 MB`, `16 MB`, or bytes when under a megabyte.
+    static func describe(bytes: Int) -> String {
+        bytes >= 1_048_576 && bytes % 1_048_576 == 0 ? "\(bytes / 1_048_576) MB" : "\(bytes) bytes"
+    }
+}
+
+/// What tells two paths to one file apart from two files: on a real file system the device and
+/// inode numbers, so that `a/c.shot`, `/abs/a/c.shot` and a path through a symlink are one file.
+public struct FileIdentity: Hashable, Sendable {
+    /// The device the file is on.
+    public var device: UInt64
+    /// The file's number on its device.
+    public var inode: UInt64
+
+    /// The identity of file `inode` on `device`.
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
 }
 
 /// What the compiler reads: scene files, imports, image headers. The command line passes the
 /// real file system; tests and an editor (unsaved buffers) may pass their own.
+///
+/// Only regular files are read: a FIFO, a device or a socket is ``FileReadError/notRegularFile(_:)``.
 public protocol FileSystem: Sendable {
     /// The whole file.
     func read(_ path: String) throws(FileReadError) -> [UInt8]
@@ -23,6 +62,22 @@ public protocol FileSystem: Sendable {
     func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8]
     /// The file's size in bytes.
     func size(_ path: String) throws(FileReadError) -> Int
+    /// What identifies the file at `path` whatever path leads to it; nil when the file system
+    /// cannot tell (then paths are compared as text, normalized).
+    func identity(of path: String) -> FileIdentity?
+}
+
+extension FileSystem {
+    /// No identity: paths are compared as text.
+    public func identity(of path: String) -> FileIdentity? { nil }
+
+    /// The whole file, or ``FileReadError/tooLarge(limit:)`` when it has more than `limit`
+    /// bytes (never more than `limit + 1` bytes are read).
+    public func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
+        let bytes = try readPrefix(path, count: limit < Int.max ? limit + 1 : limit)
+        if bytes.count > limit { throw .tooLarge(limit: limit) }
+        return bytes
+    }
 }
 
 /// The machine's file system, through POSIX calls (no Foundation on this path: it is hot
@@ -36,14 +91,16 @@ public struct LocalFileSystem: FileSystem {
     }
 
     public func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO that has no writer must not wait for one (it is refused
+        // below); on a regular file the flag changes nothing.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw Self.error(errno) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Self.error(errno) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
+        try Self.requireRegular(info.st_mode)
         let expected = min(count, max(0, Int(info.st_size)))
-        var bytes = [UInt8](repeating: 0, count: max(expected, 0))
+        var bytes = [UInt8](repeating: 0, count: expected)
         var filled = 0
         while filled < expected {
             let got = bytes.withUnsafeMutableBytes { buffer in
@@ -57,15 +114,21 @@ public struct LocalFileSystem: FileSystem {
             filled += got
         }
         bytes.removeSubrange(filled...)
-        // A file that grew, or a special file whose size stat does not know.
-        if count == Int.max, expected == 0 || filled == expected {
+        // A file that grew since fstat, or one whose size stat does not know (files in /proc
+        // say 0): read on to the end, never past `count`, and report every error (reading
+        // /proc/self/mem fails with EIO; that is not an empty file).
+        if filled == expected, filled < count {
             var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
+            while bytes.count < count {
+                let want = min(chunk.count, count - bytes.count)
                 let got = chunk.withUnsafeMutableBytes { buffer in
-                    Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+                    Glibc.read(descriptor, buffer.baseAddress, want)
                 }
-                if got < 0, errno == EINTR { continue }
-                if got <= 0 { break }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.error(errno)
+                }
+                if got == 0 { break }
                 bytes += chunk[0..<got]
             }
         }
@@ -75,9 +138,28 @@ public struct LocalFileSystem: FileSystem {
     public func size(_ path: String) throws(FileReadError) -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else { throw Self.error(errno) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory }
+        try Self.requireRegular(info.st_mode)
         guard access(path, R_OK) == 0 else { throw Self.error(errno) }
         return Int(info.st_size)
+    }
+
+    public func identity(of path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Throws unless `mode` is a regular file's.
+    private static func requireRegular(_ mode: mode_t) throws(FileReadError) {
+        switch mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw .isDirectory
+        case S_IFIFO: throw .notRegularFile("a named pipe (FIFO)")
+        case S_IFCHR: throw .notRegularFile("a character device")
+        case S_IFBLK: throw .notRegularFile("a block device")
+        case S_IFSOCK: throw .notRegularFile("a socket")
+        default: throw .notRegularFile("a special file")
+        }
     }
 
     private static func error(_ code: Int32) -> FileReadError {

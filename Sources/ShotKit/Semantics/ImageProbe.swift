@@ -76,6 +76,16 @@ public enum ImageProbe {
         return ImageInfo(format: format, width: size?.0, height: size?.1, byteCount: byteCount)
     }
 
+    /// Why the pixel size of an image of `format` was not found, as a diagnostic says it.
+    public static func sizeProblem(of format: ImageFormat) -> String {
+        switch format {
+        case .png: "its PNG header has no complete IHDR chunk first"
+        case .jpeg: "its JPEG header has no readable start-of-frame segment"
+        case .gif: "its GIF header is cut short"
+        case .webp: "its WebP header is cut short or of a kind shotc does not read"
+        }
+    }
+
     private static func be16(_ b: ArraySlice<UInt8>, _ at: Int) -> Int? {
         let i = b.startIndex + at
         guard i >= b.startIndex, i + 1 < b.endIndex else { return nil }
@@ -99,9 +109,9 @@ public enum ImageProbe {
         return Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16
     }
 
-    /// IHDR is the first chunk: width and height at offsets 16 and 20.
+    /// IHDR is the first chunk, 13 bytes long: width and height at offsets 16 and 20.
     private static func pngSize(_ b: ArraySlice<UInt8>) -> (Int, Int)? {
-        guard b.count >= 24, Array(b.dropFirst(12).prefix(4)) == Array("IHDR".utf8),
+        guard b.count >= 29, be32(b, 8) == 13, Array(b.dropFirst(12).prefix(4)) == Array("IHDR".utf8),
             let width = be32(b, 16), let height = be32(b, 20)
         else { return nil }
         return (width, height)
@@ -128,7 +138,8 @@ public enum ImageProbe {
             let isFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8
                 && marker != 0xCC
             if isFrame {
-                guard let height = be16(b, offset + 5), let width = be16(b, offset + 7) else {
+                // Length, precision, height and width: 7 bytes at least.
+                guard length >= 7, let height = be16(b, offset + 5), let width = be16(b, offset + 7) else {
                     return nil
                 }
                 return (width, height)

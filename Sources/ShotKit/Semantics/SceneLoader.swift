@@ -1,8 +1,18 @@
 /// Reads a scene file and everything it imports, each with the front end its name calls for.
 ///
-/// Import paths are relative to the importing file. A file imported twice (a diamond) is read
-/// once; an import that leads back to a file still being imported is a cycle (E0401).
+/// Import paths are relative to the importing file. Files are told apart by the file system's
+/// ``FileIdentity`` (device and inode), so a file reached through different path texts or a
+/// symlink is one file: imported twice (a diamond) it is read once, and an import that leads
+/// back to a file still being imported is a cycle (E0401). Only regular files of at most
+/// ``maxFileBytes`` are read.
 public struct SceneLoader {
+    /// The largest scene file read (64 MB): far above any scene (a 10,000-shot file is a few
+    /// MB), low enough that a wrong path cannot exhaust memory.
+    public static let maxFileBytes = 64 * 1024 * 1024
+    /// How deep imports may nest. Only a file system that cannot identify files (and serves
+    /// endlessly many paths) gets there; it is reported as a cycle.
+    public static let maxImportDepth = 100
+
     /// The files of one scene, parsed.
     public struct Result: Sendable {
         /// The scene file the user named; nil if it could not be read.
@@ -16,8 +26,19 @@ public struct SceneLoader {
 
     private let fileSystem: any FileSystem
     private var result = Result(root: nil, trees: [:], importTargets: [:])
-    private var loaded: [String: FileID] = [:]
-    private var stack: [(path: String, importSpan: SourceSpan?)] = []
+    private var loaded: [FileKey: FileID] = [:]
+    private var stack: [(path: String, key: FileKey, importSpan: SourceSpan?)] = []
+
+    /// What makes two imports one file: its identity, or its normalized path when the file
+    /// system cannot tell.
+    private enum FileKey: Hashable {
+        case identity(FileIdentity)
+        case path(String)
+    }
+
+    private func key(for path: String) -> FileKey {
+        fileSystem.identity(of: path).map(FileKey.identity) ?? .path(Path.normalize(path))
+    }
 
     /// A loader reading through `fileSystem`.
     public init(fileSystem: any FileSystem) { self.fileSystem = fileSystem }
@@ -54,7 +75,11 @@ public struct SceneLoader {
     ) -> Result {
         let id = sources.add(path: path, bytes: text)
         result.root = id
+        let key = key(for: path)
+        loaded[key] = id
+        stack.append((Path.normalize(path), key, nil))
         parseAndFollow(id, path: path, sources: &sources, diagnostics: &diagnostics)
+        stack.removeLast()
         return result
     }
 
@@ -62,33 +87,44 @@ public struct SceneLoader {
         path: String, importSpan: SourceSpan?, sources: inout SourceMap,
         diagnostics: inout DiagnosticBag
     ) -> FileID? {
-        let key = Path.normalize(path)
-        if let index = stack.firstIndex(where: { $0.path == key }) {
+        let key = key(for: path)
+        if let index = stack.firstIndex(where: { $0.key == key }) {
             reportCycle(from: index, path: path, importSpan: importSpan, sources: sources,
                 diagnostics: &diagnostics)
             return nil
         }
         if let id = loaded[key] { return id }
+        if stack.count >= Self.maxImportDepth {
+            diagnostics.report(
+                .importCycle,
+                "imports nest more than \(Self.maxImportDepth) files deep at '\(path)'",
+                at: importSpan,
+                help: ["this is most likely a cycle through paths that name the same file"])
+            return nil
+        }
         let bytes: [UInt8]
         do {
-            bytes = try fileSystem.read(path)
+            bytes = try fileSystem.read(path, limit: Self.maxFileBytes)
         } catch {
-            let reason: String
-            switch error {
-            case .notFound: reason = "no such file"
-            case .isDirectory: reason = "it is a directory"
-            case .unreadable(let text): reason = text.lowercased()
-            }
             let what = importSpan == nil ? "scene file" : "imported file"
+            var help =
+                importSpan == nil ? [] : ["import paths are relative to the importing file's folder"]
+            switch error {
+            case .tooLarge:
+                help = ["a scene file is at most \(FileReadError.describe(bytes: Self.maxFileBytes)); split it into files that import each other"]
+            case .notRegularFile:
+                help = ["scene files and imports are read only from regular files"]
+            case .notFound, .isDirectory, .unreadable:
+                break
+            }
             diagnostics.report(
-                .fileUnreadable, "cannot read \(what) '\(path)': \(reason)", at: importSpan,
-                help: importSpan == nil
-                    ? [] : ["import paths are relative to the importing file's folder"])
+                .fileUnreadable, "cannot read \(what) '\(path)': \(error)", at: importSpan,
+                help: help)
             return nil
         }
         let id = sources.add(path: path, bytes: bytes)
         loaded[key] = id
-        stack.append((key, importSpan))
+        stack.append((Path.normalize(path), key, importSpan))
         parseAndFollow(id, path: path, sources: &sources, diagnostics: &diagnostics)
         stack.removeLast()
         return id
@@ -124,6 +160,10 @@ public struct SceneLoader {
                 notes.append(
                     DiagnosticNote("'\(importer)' imports '\(stack[position].path)' here", at: span))
             }
+        }
+        let closing = Path.normalize(path)
+        if closing != stack[index].path {
+            notes.append(DiagnosticNote("'\(closing)' is the same file as '\(stack[index].path)'"))
         }
         diagnostics.report(
             .importCycle, "import cycle: " + chain.map { "'\($0)'" }.joined(separator: " → "),

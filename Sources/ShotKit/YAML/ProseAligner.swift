@@ -184,8 +184,10 @@ enum ProseAligner {
         case .singleQuoted, .doubleQuoted:
             if j < end { j += 1 }
         case .literal, .folded:
-            while j < end, source[j] != UInt8(ascii: "\n") { j += 1 }
-            if j < end { j += 1 }
+            // The header line ends at `\n`, `\r\n` or a lone `\r`.
+            while j < end, source[j] != UInt8(ascii: "\n"), source[j] != UInt8(ascii: "\r") { j += 1 }
+            if j < end, source[j] == UInt8(ascii: "\r") { j += 1 }
+            if j < end, source[j] == UInt8(ascii: "\n") { j += 1 }
         }
         return j
     }

@@ -57,6 +57,17 @@ private struct Composer {
     }
 
     mutating func run(diagnostics: inout DiagnosticBag) -> YAMLDocument? {
+        // The characters `.shot` refuses (E0011) are refused here too, before libyaml (which
+        // refuses most of them with a generic message, and takes U+0085, U+2028 and U+2029
+        // as line ends).
+        if let (offset, value) = ControlCharacter.first(in: file.bytes) {
+            let length = value < 0x80 ? 1 : Lexer.utf8SequenceLength(in: file.bytes, at: offset)
+            diagnostics.report(
+                .controlCharacter, ControlCharacter.message(for: value),
+                at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length)),
+                help: ["remove it: it is invisible in most editors"])
+            return nil
+        }
         let parser = YAMLEventParser(file)
         var documents = 0
         while true {

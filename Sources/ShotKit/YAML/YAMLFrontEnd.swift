@@ -10,7 +10,7 @@ public enum YAMLFrontEnd {
     /// The keys of a shot.
     static let shotKeys = ["duration", "aspect", "prompt"]
 
-    /// Parses `file` as a YAML scene. Syntax errors (E0020, E0001), a document too large
+    /// Parses `file` as a YAML scene. Syntax errors (E0020, E0001, E0011), a document too large
     /// (E0025) or an undefined alias give an empty tree; duplicate keys (E0021), values of the
     /// wrong kind (E0022), a second document (E0023), missing values (E0024) and unknown keys
     /// (W0002) are reported and the rest of the file is kept. Every scalar keeps its text: `5` is `"5"`, `16:9` is `"16:9"`.

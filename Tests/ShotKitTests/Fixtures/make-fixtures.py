@@ -59,6 +59,7 @@ scene("E0007", "character mara\n  frnt refs/mara.png\n  refs refs/mara.png\n\nsh
 scene("E0008", "image room refs/mara.png\n  note a room\n\nshot a\n  @room at night.\n")
 scene("E0009", "character mara\n  front refs/mara.png\n  refs  refs/mara.png\n  front refs/mara.png\n\nshot a\n  @mara waits.\n")
 scene("E0010", "character mara-\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  A quiet room.\n")
+scene("E0011", "character mara\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  @mara wa\x00its by the \u200bdoor.\n")
 # Syntax of YAML
 write("E0020", "scene.yaml", "shots:\n  a:\n    prompt: [unclosed\n")
 write("E0021", "scene.yaml", "characters:\n  mara:\n    front: refs/mara.png\n    refs: [refs/mara.png]\n  mara:\n    front: refs/mara.png\n    refs: [refs/mara.png]\nshots:\n  a: { prompt: \"@mara waits.\" }\n")
@@ -116,6 +117,8 @@ scene("E0305", "character mara\n  front refs/tiny.png\n  refs  refs/mara.png\n\n
 write("E0305", "refs/tiny.png", png(200, 200))
 scene("E0306", "character mara\n  front refs/banner.png\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
 write("E0306", "refs/banner.png", png(1000, 300))
+scene("E0307", "character mara\n  front refs/cut.png\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
+write("E0307", "refs/cut.png", png(400, 400)[:20])
 # Files and imports
 write("E0401", "scene.shot", 'import "a.shot"\n\nshot a\n  A quiet room.\n')
 write("E0401", "a.shot", 'import "b.shot"\n')

@@ -1,0 +1,16 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// libFuzzer's entry point for the YAML front end: compiles the input as `scene.yaml` and
+/// aborts (a crash libFuzzer records) when an invariant of ``FuzzInvariants`` breaks.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func yamlFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    let problems = FuzzInvariants.violations(compiling: input, as: "scene.yaml")
+    if !problems.isEmpty {
+        fputs("invariants broken:\n" + problems.joined(separator: "\n") + "\n", stderr)
+        abort()
+    }
+    return 0
+}
