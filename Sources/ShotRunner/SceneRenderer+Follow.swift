@@ -130,12 +130,21 @@ extension SceneRenderer {
             return unfinished(name, "download failed: \(error); the render is paid for and recorded, run again to fetch it")
         }
         record.downloaded()
+        var saved = true
         do {
             try store.save(record)
         } catch {
+            saved = false
             notice("cannot update the record '\(store.recordPath(name))': \(error.reason)")
         }
         report(.done(shot: name, path: path))
+        if state.withLock({ $0.unrecorded.contains(name) }) {
+            // The run must not end as if all were well: for a while, a paid request had no record.
+            return unfinished(
+                name,
+                "the video is saved, but the record of request \(record.requestID ?? "?") could not be written when fal "
+                    + "accepted it" + (saved ? " (it is written now)" : " and still cannot be; keep the request id"))
+        }
         if stale {
             return unfinished(
                 name,

@@ -96,6 +96,7 @@ extension SceneRenderer {
             do {
                 try store.save(record)
             } catch {
+                state.withLock { _ = $0.unrecorded.insert(name) }
                 stopSubmits(
                     "run records cannot be written",
                     diagnosis: "cannot write the run record '\(store.recordPath(name))': \(error.reason)")

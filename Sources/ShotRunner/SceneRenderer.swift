@@ -33,6 +33,8 @@ public final class SceneRenderer: Sendable {
         var submitted: [String] = []
         /// Notices already said.
         var noticed: Set<String> = []
+        /// Shots whose record could not be written when fal accepted their request.
+        var unrecorded: Set<String> = []
     }
 
     /// A renderer of `scene` into `store` through `client`.

@@ -828,6 +828,48 @@ struct RunTests {
         try world.expectRendered("orbit", requestsForgotten: true)
     }
 
+    @Test("a record that cannot be updated when fal accepts: the request id is shown, new submits stop, the run exits 4, and the next run holds the shot")
+    func acceptedButUnrecordedShowsTheID() throws {
+        let world = try World()
+        defer { world.close() }
+        // Learn the size of orbit's "submitting" record from a finished one (same stand-in, same
+        // URL lengths): the same fields, less the request's and the video's, state "submitting".
+        let first = world.scratch.root + "/first"
+        #expect(try world.run(["--shot", "orbit", "-o", first]).status == 0)
+        let finished = try String(contentsOfFile: first + "/orbit.run.json", encoding: .utf8)
+        var lines: [Substring] = []
+        var inVideo = false
+        for line in finished.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  \"video\": {") { inVideo = true }
+            if inVideo {
+                if line == "  }," { inVideo = false }
+                continue
+            }
+            if ["request_id", "status_url", "response_url", "cancel_url"].contains(where: { line.hasPrefix("  \"\($0)\"") }) {
+                continue
+            }
+            lines.append(line)
+        }
+        let submitting = lines.joined(separator: "\n").replacingOccurrences(
+            of: "\"state\": \"completed\"", with: "\"state\": \"submitting\"")
+        let limit = submitting.utf8.count + 40
+
+        let second = world.scratch.root + "/second"
+        let result = try world.scratch.run(
+            ["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment, limitFileSize: limit)
+        #expect(result.status == 4, "\(result)")
+        let accepted = try world.control.counts()["submit"]
+        #expect(accepted == 2, "\(accepted)")
+        let record = try String(contentsOfFile: second + "/orbit.run.json", encoding: .utf8)
+        #expect(record.contains("\"state\": \"submitting\""), "the accepted state could not be written: \(record)")
+        #expect(result.stdout.contains("fal accepted request"), "\(result)")
+        #expect(result.stdout.contains("note the id"), "\(result)")
+
+        let again = try world.scratch.run(["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment)
+        #expect(again.status == 4, "\(again)")
+        #expect(try world.control.counts()["submit"] == 2, "a request fal accepted was paid again")
+    }
+
     static func urls(in json: Any) -> [String] {
         switch json {
         case let text as String: return text.hasPrefix("http") ? [text] : []
