@@ -50,6 +50,9 @@ public struct RunRecord: Sendable, Equatable {
     public var endpoint: String
     /// The fingerprint of endpoint and body (local files by content hash).
     public var fingerprint: String
+    /// The content hash (`sha256:…`) of each local picture the body was built from, by path
+    /// relative to the output folder: how `shotc status` tells which picture changed.
+    public var files: [String: String] = [:]
     /// Where the render stands.
     public var state: RecordState
     /// fal's request id, once known.
@@ -71,11 +74,12 @@ public struct RunRecord: Sendable, Equatable {
 
     /// The record written before a request is sent.
     public static func submitting(
-        shot: String, scene: String?, endpoint: String, fingerprint: String, body: JSONValue
+        shot: String, scene: String?, endpoint: String, fingerprint: String, files: [String: String] = [:],
+        body: JSONValue
     ) -> RunRecord {
         let now = timestamp()
         return RunRecord(
-            shot: shot, scene: scene, endpoint: endpoint, fingerprint: fingerprint, state: .submitting,
+            shot: shot, scene: scene, endpoint: endpoint, fingerprint: fingerprint, files: files, state: .submitting,
             requestID: nil, handle: nil, submittedAt: now, updatedAt: now, video: nil, error: nil, body: body)
     }
 
@@ -130,8 +134,11 @@ public struct RunRecord: Sendable, Equatable {
         if let scene { fields.append(("scene", .string(scene))) }
         fields += [
             ("endpoint", .string(endpoint)), ("fingerprint", .string(fingerprint)),
-            ("state", .string(state.rawValue)),
         ]
+        if !files.isEmpty {
+            fields.append(("files", .object(files.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        fields.append(("state", .string(state.rawValue)))
         if let requestID { fields.append(("request_id", .string(requestID))) }
         if let handle {
             fields += [
@@ -192,6 +199,14 @@ public struct RunRecord: Sendable, Equatable {
         if state == .submitted, handle == nil {
             throw ParseError(reason: "it says 'submitted' but has no request id and URLs")
         }
+        var files: [String: String] = [:]
+        if let entry = value["files"] {
+            guard let fields = entry.objectFields else { throw ParseError(reason: "'files' is not an object") }
+            for (path, hash) in fields {
+                guard let text = hash.stringValue else { throw ParseError(reason: "'files' holds a value that is not a string") }
+                files[path] = text
+            }
+        }
         var video: RecordedVideo?
         if let entry = value["video"] {
             guard let url = entry["url"]?.stringValue, let path = entry["path"]?.stringValue else {
@@ -201,7 +216,7 @@ public struct RunRecord: Sendable, Equatable {
         }
         return RunRecord(
             shot: try required("shot"), scene: try text("scene"), endpoint: try required("endpoint"),
-            fingerprint: try required("fingerprint"), state: state, requestID: requestID, handle: handle,
+            fingerprint: try required("fingerprint"), files: files, state: state, requestID: requestID, handle: handle,
             submittedAt: try text("submitted_at"), updatedAt: try text("updated_at") ?? "", video: video,
             error: try text("error"), body: value["body"] ?? .null)
     }

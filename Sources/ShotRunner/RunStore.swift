@@ -55,6 +55,12 @@ public struct RunStore: Sendable {
         scenePath.map { Self.relativePath(from: Self.absolute(directory), to: Self.absolute($0)) }
     }
 
+    /// `path` (a picture, relative to the working folder or absolute) as records name it: relative
+    /// to the output folder.
+    public func recordedPath(of path: String) -> String {
+        Self.relativePath(from: Self.absolute(directory), to: Self.absolute(path))
+    }
+
     /// Whether `record` is this scene's: it names a scene file that is this one, up to the
     /// extension (`x.shot` and `x.yaml` share renders). Records that name no scene are taken as
     /// this scene's (they come from before shotc named scenes).

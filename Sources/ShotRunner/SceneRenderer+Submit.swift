@@ -28,9 +28,10 @@ extension SceneRenderer {
                 await permit.release()
                 return fail(name, "\(error)", remote: false)
             }
+            let hashes = Dictionary(plan.files.map { (store.recordedPath(of: $0.key), $0.value) }) { first, _ in first }
             let record = RunRecord.submitting(
                 shot: name, scene: store.sceneReference, endpoint: scene.endpointID, fingerprint: plan.fingerprint,
-                body: body)
+                files: hashes, body: body)
             do {
                 try store.save(record)
             } catch {

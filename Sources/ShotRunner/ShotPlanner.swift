@@ -13,6 +13,8 @@ public struct ShotPlan: Sendable {
     public var action: ShotAction
     /// This scene's record of the shot, if there is a readable one.
     public var record: RunRecord?
+    /// The content hash of each local picture of the shot, by resolved path.
+    public var files: [String: String] = [:]
 }
 
 /// What a run does with each shot, decided from the shot's fingerprint and what the output
@@ -36,7 +38,10 @@ public enum ShotPlanner {
             let action = action(
                 shot: shot.name, fingerprint: fingerprint, stored: stored, ownRecord: own,
                 videoExists: AtomicFile.exists(store.videoPath(shot.name)), force: force, store: store)
-            return ShotPlan(shot: shot, fingerprint: fingerprint, action: action, record: record)
+            let files = RequestBuilder(scene: scene).localFiles(of: [shot])
+            return ShotPlan(
+                shot: shot, fingerprint: fingerprint, action: action, record: record,
+                files: Dictionary(files.compactMap { path in hashes[path].map { (path, $0) } }) { first, _ in first })
         }
     }
 

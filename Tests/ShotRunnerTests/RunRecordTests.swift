@@ -18,7 +18,8 @@ private let body: JSONValue = .object([
 private func record(_ state: RecordState, fingerprint: String = "sha256:aa") -> RunRecord {
     var record = RunRecord.submitting(
         shot: "orbit", scene: "../../scene.shot", endpoint: "fal-ai/kling-video/o1/standard/reference-to-video",
-        fingerprint: fingerprint, body: body)
+        fingerprint: fingerprint, files: ["../../refs/mara.png": "sha256:bb", "../../refs/a b.png": "sha256:cc"],
+        body: body)
     switch state {
     case .submitting: break
     case .submitted: record.accept(handle)

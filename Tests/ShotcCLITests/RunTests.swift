@@ -19,8 +19,8 @@ private let shots = ["opening", "orbit"]
 /// stone (front, side). `orbit` uses only mara's, which `opening` uses too.
 private let distinctLocalImages = 6
 
-/// One test's world: a stand-in, its control routes, a scratch copy of the greenhouse.
-private struct World {
+/// One test's world for `shotc run`: a stand-in, its control routes, a scratch copy of the greenhouse.
+struct RunWorld {
     let standIn: StandInProcess
     let control: StandInControl
     let scratch: Scratch
@@ -201,7 +201,7 @@ enum SurvivedFault: String, CaseIterable, CustomTestStringConvertible, Sendable 
 struct RunTests {
     @Test("happy path, two shots, -j 2: videos byte-identical, records completed, each image uploaded once")
     func happyPath() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let result = try world.run(["-j", "2"])
         #expect(result.status == 0, "\(result)")
@@ -233,7 +233,7 @@ struct RunTests {
 
     @Test("a re-run says up to date, exits 0 and sends nothing")
     func rerunIsUpToDate() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let first = try world.run(["-j", "2"])
         try #require(first.status == 0, "\(first)")
@@ -249,7 +249,7 @@ struct RunTests {
 
     @Test("changing one shot's prose resubmits only that shot and uploads nothing again")
     func changedProse() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let first = try world.run(["-j", "2"])
         try #require(first.status == 0, "\(first)")
@@ -281,7 +281,7 @@ struct RunTests {
 
     @Test("transient faults are retried and the videos come out right", arguments: SurvivedFault.allCases)
     func survivesFault(_ fault: SurvivedFault) throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let sample = try world.sampleVideo()
         try world.control.addFaults(fault.faults)
@@ -306,7 +306,7 @@ struct RunTests {
 
     @Test("a render that fails on fal: exit 3, the other shot is kept, the failure is recorded; a re-run submits it again")
     func remoteRenderFailure() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let message = "Content policy violation: the stone glows too brightly"
         try world.control.addFaults([["route": "submit", "kind": "renderFail", "message": message, "times": 1]])
@@ -336,7 +336,7 @@ struct RunTests {
 
     @Test("a 422 rejection is sent once, exits 3 and points at the scene with error[E0501]")
     func rejection422() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let detail: [String: Any] = [
             "detail": [["loc": ["body", "duration"], "msg": "Input should be '5' or '10'", "type": "literal_error"]]
@@ -366,7 +366,7 @@ struct RunTests {
 
     @Test("killed right after a submit: the next run resumes the request without submitting again")
     func resumeAfterKill() throws {
-        let world = try World(standInArguments: slow)
+        let world = try RunWorld(standInArguments: slow)
         defer { world.close() }
         let process = try world.start(["-j", "1", "--shot", "opening"])
         let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
@@ -388,7 +388,7 @@ struct RunTests {
 
     @Test("Ctrl-C: exit 130, the requests keep running and are recorded; a re-run picks them up")
     func interruptAndResume() throws {
-        let world = try World(standInArguments: slow)
+        let world = try RunWorld(standInArguments: slow)
         defer { world.close() }
         let process = try world.start(["-j", "2"])
         let submitted = waitUntil(seconds: 10) {
@@ -422,7 +422,7 @@ struct RunTests {
 
     @Test("a missing or empty FAL_KEY: exit 2, a clear message, nothing sent")
     func missingKey() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         var environments: [(String, [String: String])] = [
             ("missing", ShotcProcess.environment(standIn: world.standIn, key: nil))
@@ -442,7 +442,7 @@ struct RunTests {
 
     @Test("libcurl that cannot be loaded: exit 2, the dynamic linker's text and how to install it, nothing sent")
     func libcurlMissing() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         var environment = world.environment
         environment["SHOTC_LIBCURL"] = "/nonexistent/libcurl.so.4"
@@ -460,7 +460,7 @@ struct RunTests {
     @Test("the key never appears in output or files, even with --verbose")
     func keyNeverAppears() throws {
         let key = "sk-secret-XYZZY-123"
-        let world = try World(key: key)
+        let world = try RunWorld(key: key)
         defer { world.close() }
         let result = try world.run(["-j", "2", "--verbose"])
         #expect(result.status == 0, "\(result)")
@@ -482,7 +482,7 @@ struct RunTests {
 
     @Test("--dry-run needs no key, sends nothing, and lists uploads, submits and the cost")
     func dryRun() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let result = try world.scratch.run(
             ["run", "greenhouse.shot", "--dry-run"], environment: ShotcProcess.environment(standIn: world.standIn, key: nil))
@@ -501,7 +501,7 @@ struct RunTests {
 
     @Test("--json: every stdout line is a JSON object with an event; submitted and done per shot")
     func jsonEvents() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let result = try world.run(["-j", "2", "--json"])
         #expect(result.status == 0, "\(result)")
@@ -525,7 +525,7 @@ struct RunTests {
 
     @Test("shotc cancel after Ctrl-C cancels the recorded request and marks it cancelled")
     func cancelAfterInterrupt() throws {
-        let world = try World(standInArguments: slow)
+        let world = try RunWorld(standInArguments: slow)
         defer { world.close() }
         let process = try world.start(["-j", "1", "--shot", "opening"])
         let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
@@ -550,7 +550,7 @@ struct RunTests {
 
     @Test("shotc cancel of a request that finished meanwhile keeps it recorded; the next run fetches it unpaid")
     func cancelAfterCompletion() throws {
-        let world = try World(standInArguments: ["--queue-ms", "50", "--progress-ms", "300"])
+        let world = try RunWorld(standInArguments: ["--queue-ms", "50", "--progress-ms", "300"])
         defer { world.close() }
         let process = try world.start(["-j", "1", "--shot", "opening"])
         let submitted = waitUntil(seconds: 10) { world.scratch.record("opening")?["state"] as? String == "submitted" }
@@ -573,7 +573,7 @@ struct RunTests {
 
     @Test("Ctrl-C during a submit waits for fal's answer and records the request, so nothing is paid twice")
     func interruptDuringSubmit() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         try world.control.addFaults([["route": "submit", "kind": "delay", "ms": 1000, "times": 1]])
         let process = try world.start(["-j", "1", "--shot", "opening"])
@@ -594,7 +594,7 @@ struct RunTests {
 
     @Test("a second Ctrl-C quits at once, even while a submit is still under way")
     func secondInterruptQuits() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         try world.control.addFaults([["route": "submit", "kind": "delay", "ms": 5000, "times": 1]])
         let process = try world.start(["-j", "1", "--shot", "opening"])
@@ -618,7 +618,7 @@ struct RunTests {
 
     @Test("an outage while following is not a failed render: exit 4, the record stays submitted, the next runs resume it (also through a refused key) and nothing is paid twice")
     func outageWhileFollowingIsNotAFailure() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         // The stream fails, then the status answers 503 to all six attempts of one poll: with no
         // patience left after that, this run gives up following (the faults are then used up).
@@ -652,7 +652,7 @@ struct RunTests {
 
     @Test("a submit answered 500 is never sent again by shotc: exit 4, recorded as unconfirmed, held on the next run, sent again only with --force")
     func submit500IsNeverResent() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         try world.control.addFaults([
             ["route": "submit", "kind": "status", "status": 500, "omitRequestID": true, "times": 1]
@@ -679,7 +679,7 @@ struct RunTests {
 
     @Test("a 5xx that carries a request id is not resent: the next run asks fal about that id and submits only because fal does not know it")
     func fiveHundredWithRequestIDIsAskedAbout() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         // The stand-in sends x-fal-request-id with a fault unless told not to: fal may have accepted it.
         try world.control.addFaults([["route": "submit", "kind": "status", "status": 503, "times": 1]])
@@ -701,7 +701,7 @@ struct RunTests {
 
     @Test("a rejection that arrives at the result is a failed render pointed at the scene (E0501), recorded, and resubmitted by a later run")
     func rejectionAtResultIsPointedAtTheScene() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         try world.control.addFaults([
             ["route": "submit", "kind": "renderFail", "message": "Input should be '5' or '10'", "status": 422, "times": 1]
@@ -720,7 +720,7 @@ struct RunTests {
 
     @Test("two scenes never share renders: the default folder is renders/SCENE/, and another scene's record in a shared -o folder holds the shot")
     func twoScenesNeverOverwriteEachOther() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let other = world.scratch.folder + "/other.shot"
         try FileManager.default.copyItem(atPath: world.scratch.scene, toPath: other)
@@ -749,7 +749,7 @@ struct RunTests {
 
     @Test("a record that cannot be written means nothing is sent; a damaged record holds its shot; neither pays twice")
     func unwritableOrDamagedRecordsNeverPayTwice() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         // A file-size limit makes every record write fail (EFBIG), as a full disk would.
         var limited = try world.scratch.run(
@@ -776,7 +776,7 @@ struct RunTests {
 
     @Test("an unreachable service is one clear line, not a line per shot and per retry")
     func unreachableServiceIsOneLine() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         let closed = "http://127.0.0.1:9"
         let result = try world.run(
@@ -788,7 +788,7 @@ struct RunTests {
     }
 
     /// Points every URL of the upload cache at a file the stand-in never stored (an expired upload).
-    private func expireUploads(_ world: World) throws {
+    private func expireUploads(_ world: RunWorld) throws {
         let path = world.scratch.renders + "/.shotc-uploads.json"
         let data = try #require(FileManager.default.contents(atPath: path))
         let cache = try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
@@ -798,7 +798,7 @@ struct RunTests {
 
     @Test("an upload fal no longer serves is noticed (HEAD) and uploaded again, even with --force")
     func expiredUploadsAreUploadedAgain() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         #expect(try world.run().status == 0)
         try expireUploads(world)
@@ -813,7 +813,7 @@ struct RunTests {
 
     @Test("a file_download_error for a cached upload uploads it again and resubmits once (nothing was paid)")
     func fileDownloadErrorForACachedUploadIsMended() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         #expect(try world.run(["--shot", "orbit"]).status == 0)
         try expireUploads(world)
@@ -830,7 +830,7 @@ struct RunTests {
 
     @Test("a record that cannot be updated when fal accepts: the request id is shown, new submits stop, the run exits 4, and the next run holds the shot")
     func acceptedButUnrecordedShowsTheID() throws {
-        let world = try World()
+        let world = try RunWorld()
         defer { world.close() }
         // Learn the size of orbit's "submitting" record from a finished one (same stand-in, same
         // URL lengths): the same fields, less the request's and the video's, state "submitting".

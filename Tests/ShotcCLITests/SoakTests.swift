@@ -30,10 +30,10 @@ struct SoakTests {
         #expect(result.output.contains("invariant violations: 0"), "\(result.output)")
     }
 
-    @Test("the soak fails a careless runner: double submit, partial video, record that does not parse")
+    @Test("the soak fails a careless runner (double submit, partial video, bad record) and passes a reference one")
     func soakCatchesACarelessRunner() throws {
         let standIn = try StandInProcess.executableURL().path
-        let result = try Self.runSoak(["--self-check", "--runs", "2", "--seed", "1", "--standin", standIn])
+        let result = try Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn])
         #expect(!result.timedOut, "\(result.output)")
         #expect(result.status == 0, "soak --self-check exit \(result.status)\n\(result.output)")
         #expect(result.output.contains("soak self-check: ok"), "\(result.output)")
