@@ -21,12 +21,13 @@ command -v swiftc >/dev/null || { echo "error: swiftc not found (install a Swift
 
 out=.build/fuzz
 mkdir -p "$out/crashes"
-mapfile -t shotkit < <(find Sources/ShotKit -name '*.swift' | sort)
+# ShotKit and the JSON model it re-exports, compiled as one module (so the re-export file goes).
+mapfile -t shotkit < <(find Sources/ShotJSON Sources/ShotKit -name '*.swift' ! -name ShotJSONExport.swift | sort)
 
 build() { # NAME ENTRY
   local name="$1" entry="$2" binary="$out/$1"
   # Rebuilt only when a source is newer than the binary.
-  if [ -x "$binary" ] && [ -z "$(find Sources/ShotKit Fuzz Tests/ShotKitTests/FuzzInvariants.swift \
+  if [ -x "$binary" ] && [ -z "$(find Sources/ShotJSON Sources/ShotKit Fuzz Tests/ShotKitTests/FuzzInvariants.swift \
       -name '*.swift' -newer "$binary" | head -1)" ]; then
     return
   fi
