@@ -302,11 +302,13 @@ struct Run: AsyncParsableCommand {
             }
         }
         func firstLine(_ message: String) -> String { message.split(separator: "\n").first.map(String.init) ?? "" }
+        let width = plans.map(\.shot.name.count).max() ?? 0
         for plan in plans {
             let name = plan.shot.name
+            let padded = name + String(repeating: " ", count: max(0, width - name.count))
             switch report.outcomes[name] {
-            case .done(let path)?: settled.append("  \(name)  \(path)")
-            case .upToDate(let path)?: settled.append("  \(name)  \(path) (up to date)")
+            case .done(let path)?: settled.append("  \(padded)  \(path)")
+            case .upToDate(let path)?: settled.append("  \(padded)  \(path) (up to date)")
             case .failed(let message, _)?:
                 failed += 1
                 problem(name, "failed: \(firstLine(message))")
