@@ -258,7 +258,7 @@ struct Run: AsyncParsableCommand {
                     + "nothing was sent. Raise the limit, or choose fewer shots with --shot.\n")
             throw ExitCode(ExitStatus.usage)
         }
-        guard !yes, total > limits.confirmAbove, Terminal.stdinIsTerminal, Terminal.stderrIsTerminal
+        guard !yes, total > limits.confirmAbove, Terminal.canAsk
         else { return }
         Terminal.writeError(plan() + "Submit \(count) for about \(CostEstimate.roughDollars(total))? [y/N] ")
         let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
