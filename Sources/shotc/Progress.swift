@@ -129,7 +129,9 @@ final class ProgressReporter: @unchecked Sendable {
         defer { lock.unlock() }
         let firstFailure = apply(event)
         switch mode {
-        case .json: Terminal.write(json(event).rendered(pretty: false) + "\n")
+        case .json:
+            // -q: problems and notices only (the summary object follows at the end).
+            if !quiet || Self.isProblem(event) { Terminal.write(json(event).rendered(pretty: false) + "\n") }
         case .lines:
             if let line = line(event, firstFailure: firstFailure) {
                 Terminal.writeError(stamp() + " " + line + "\n")
@@ -156,6 +158,14 @@ final class ProgressReporter: @unchecked Sendable {
                 drawnLines = 0
             }
             if !quiet { draw() }
+        }
+    }
+
+    /// Whether `event` is a problem or a notice: what `-q` keeps.
+    private static func isProblem(_ event: RunEvent) -> Bool {
+        switch event {
+        case .failed, .unfinished, .held, .notice: true
+        default: false
         }
     }
 

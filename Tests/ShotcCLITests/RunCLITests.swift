@@ -469,6 +469,12 @@ struct RunCLITests {
         #expect(result.stdout.contains("2 of 2 shots ready"), "\(result)")
         #expect(!result.stdout.contains("opening.mp4"), "-q printed the shot list: \(result)")
 
+        // --json -q: the summary object only.
+        let jsonQuiet = try bench.run(["-j", "2", "-q", "--json", "--force"])
+        #expect(jsonQuiet.status == 0, "\(jsonQuiet)")
+        let objects = jsonQuiet.stdout.split(separator: "\n")
+        #expect(objects.count == 1 && objects.first?.contains("\"event\":\"summary\"") == true, "\(jsonQuiet)")
+
         // A problem is still shown with -q.
         try bench.control.addFaults([["route": "submit", "kind": "renderFail", "message": "Content policy violation", "times": 1]])
         let failing = try bench.run(["-j", "2", "-q", "--force"])
