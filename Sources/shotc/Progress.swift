@@ -68,6 +68,7 @@ final class ProgressReporter: @unchecked Sendable {
         return formatter
     }()
 
+    /// A reporter in `mode`; `quiet` keeps problems and notices only, `verbose` adds HTTP lines.
     init(mode: ProgressMode, quiet: Bool, verbose: Bool) {
         self.mode = mode
         self.quiet = quiet
@@ -124,6 +125,7 @@ final class ProgressReporter: @unchecked Sendable {
         }.count
     }
 
+    /// Shows `event` as the mode wants (any task may call it).
     func handle(_ event: RunEvent) {
         lock.lock()
         defer { lock.unlock() }

@@ -429,6 +429,7 @@ final class InterruptHandler: @unchecked Sendable {
         return count > 0
     }
 
+    /// Handles SIGINT from now on: `onFirst` runs on the first.
     init(onFirst: @escaping @Sendable () -> Void) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
