@@ -93,7 +93,9 @@ struct Cancel: AsyncParsableCommand {
                         Terminal.write("\(record.shot): cancelled request \(record.handle.requestID)\n")
                     case .alreadyCompleted:
                         // Finished and paid for: leave it recorded so the next run fetches the video.
-                        Terminal.write("\(record.shot): request \(record.handle.requestID) had already finished; 'shotc run' fetches its video\n")
+                        Terminal.write(
+                            "\(record.shot): request \(record.handle.requestID) had already finished; 'shotc run' fetches its video\n"
+                        )
                     }
                     try store.save(record)
                 } catch {
@@ -103,7 +105,9 @@ struct Cancel: AsyncParsableCommand {
             }
         }
         if cancelled == 0 && failures == 0 {
-            Terminal.write("nothing to cancel: no unfinished requests are recorded in \(found.map(\.folder).joined(separator: ", "))\n")
+            Terminal.write(
+                "nothing to cancel: no unfinished requests are recorded in \(found.map(\.folder).joined(separator: ", "))\n"
+            )
         }
         if failures > 0 { throw ExitCode(ExitStatus.remoteFailures) }
     }

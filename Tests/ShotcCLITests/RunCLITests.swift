@@ -40,7 +40,9 @@ private struct Bench {
     }
 
     /// `shotc run greenhouse.shot <arguments>` to its end, with `extra` in the environment.
-    func run(_ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30) throws
+    func run(
+        _ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30
+    ) throws
         -> ShotcResult
     {
         try scratch.run(
@@ -139,7 +141,10 @@ func runInTerminal(
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments =
-        ["python3", "-c", script, answer ?? "-", recordPath ?? "-", String(timeout), try ShotcProcess.executableURL().path]
+        [
+            "python3", "-c", script, answer ?? "-", recordPath ?? "-", String(timeout),
+            try ShotcProcess.executableURL().path,
+        ]
         + arguments
     var environment = environment
     environment["TERM"] = "xterm"
@@ -158,7 +163,9 @@ func runInTerminal(
 struct RunCLITests {
     // MARK: renders/SCENE/
 
-    @Test("the default output folder is renders/SCENE/ beside the scene; cancel finds it from the scene, a folder or nothing")
+    @Test(
+        "the default output folder is renders/SCENE/ beside the scene; cancel finds it from the scene, a folder or nothing"
+    )
     func defaultFolder() throws {
         let bench = try Bench()
         defer { bench.close() }
@@ -183,7 +190,9 @@ struct RunCLITests {
             let cancel = try bench.scratch.run(["cancel"] + target, environment: bench.environment)
             #expect(cancel.status == 0, "cancel \(target): \(cancel)")
             #expect(cancel.stdout.contains("nothing to cancel"), "cancel \(target): \(cancel)")
-            #expect(cancel.stdout.contains("renders/greenhouse"), "cancel \(target) did not look in renders/greenhouse: \(cancel)")
+            #expect(
+                cancel.stdout.contains("renders/greenhouse"),
+                "cancel \(target) did not look in renders/greenhouse: \(cancel)")
         }
         let missing = try bench.scratch.run(["cancel", "no-such-folder"], environment: bench.environment)
         #expect(missing.status == 2, "\(missing)")
@@ -225,7 +234,9 @@ struct RunCLITests {
         try #require(started, "\(firstResult)")
         #expect(saidWaiting, "\(secondResult)")
         #expect(secondResult.stderr.contains("which is using renders/greenhouse"), "\(secondResult)")
-        #expect(secondResult.stderr.components(separatedBy: "waiting for process").count == 2, "said more than once: \(secondResult)")
+        #expect(
+            secondResult.stderr.components(separatedBy: "waiting for process").count == 2,
+            "said more than once: \(secondResult)")
         #expect(firstResult.status == 0, "\(firstResult)")
         #expect(secondResult.status == 0, "\(secondResult)")
         #expect(secondResult.stdout.contains("(up to date)"), "\(secondResult)")
@@ -265,7 +276,9 @@ struct RunCLITests {
         process.send(SIGKILL)
         _ = process.wait(timeout: 10)
         try #require(submitted)
-        #expect(lockText?.trimmingCharacters(in: .whitespacesAndNewlines) == String(process.pid), "\(lockText ?? "no lock file")")
+        #expect(
+            lockText?.trimmingCharacters(in: .whitespacesAndNewlines) == String(process.pid),
+            "\(lockText ?? "no lock file")")
         #expect(FileManager.default.fileExists(atPath: lockPath), "the killed run's lock file should still be there")
 
         let began = Date()
@@ -317,7 +330,9 @@ struct RunCLITests {
         defer { bench.close() }
         try FileManager.default.createDirectory(atPath: bench.scratch.renders, withIntermediateDirectories: true)
         try Data("not json".utf8).write(to: URL(fileURLWithPath: bench.scratch.renders + "/opening.run.json"))
-        try bench.control.addFaults([["route": "submit", "kind": "renderFail", "message": "Content policy violation", "times": 1]])
+        try bench.control.addFaults([
+            ["route": "submit", "kind": "renderFail", "message": "Content policy violation", "times": 1]
+        ])
         let result = try bench.run(["-j", "2"])
         #expect(result.status == 4, "\(result)")
         #expect(result.stderr.contains("orbit: failed"), "\(result)")
@@ -342,7 +357,9 @@ struct RunCLITests {
     func maxCostRefuses() throws {
         let bench = try Bench()
         defer { bench.close() }
-        for (arguments, extra) in [(["--max-cost", "1.05"], [:]), ([], ["SHOTC_MAX_COST": "$0.5"])] as [([String], [String: String])] {
+        for (arguments, extra) in [(["--max-cost", "1.05"], [:]), ([], ["SHOTC_MAX_COST": "$0.5"])]
+            as [([String], [String: String])]
+        {
             let result = try bench.run(arguments, extra: extra)
             #expect(result.status == 2, "\(arguments) \(extra): \(result)")
             #expect(result.stderr.contains(greenhouseCost), "\(result)")
@@ -476,7 +493,9 @@ struct RunCLITests {
         #expect(objects.count == 1 && objects.first?.contains("\"event\":\"summary\"") == true, "\(jsonQuiet)")
 
         // A problem is still shown with -q.
-        try bench.control.addFaults([["route": "submit", "kind": "renderFail", "message": "Content policy violation", "times": 1]])
+        try bench.control.addFaults([
+            ["route": "submit", "kind": "renderFail", "message": "Content policy violation", "times": 1]
+        ])
         let failing = try bench.run(["-j", "2", "-q", "--force"])
         #expect(failing.status == 3, "\(failing)")
         #expect(failing.stderr.contains("Content policy violation"), "\(failing)")
@@ -493,7 +512,8 @@ struct RunCLITests {
         let result = try bench.scratch.run(["run", "greenhouse.shot", "-v", "-j", "2"], environment: environment)
         #expect(result.status == 0, "\(result)")
         let lines = result.stderr.components(separatedBy: "\n")
-        let submit = try #require(lines.firstIndex { $0.contains("POST \(bench.standIn.baseURL)/fal-ai/") }, "\(result)")
+        let submit = try #require(
+            lines.firstIndex { $0.contains("POST \(bench.standIn.baseURL)/fal-ai/") }, "\(result)")
         let headers = lines[(submit + 1)...].prefix { $0.hasPrefix("    ") }
         #expect(headers.contains("    Authorization: Key ***"), "\(headers)")
         #expect(headers.contains { $0.hasPrefix("    Content-Type: application/json") }, "\(headers)")
@@ -515,7 +535,8 @@ struct RunCLITests {
         let bench = try Bench()
         defer { bench.close() }
         let result = try bench.scratch.run(
-            ["run", "greenhouse.shot", "--dry-run", "--json"], environment: ShotcProcess.environment(standIn: bench.standIn, key: nil))
+            ["run", "greenhouse.shot", "--dry-run", "--json"],
+            environment: ShotcProcess.environment(standIn: bench.standIn, key: nil))
         #expect(result.status == 0, "\(result)")
         var objects: [[String: Any]] = []
         for line in result.stdout.split(separator: "\n") {
@@ -537,7 +558,9 @@ struct RunCLITests {
 
     // MARK: The live display
 
-    @Test("Ctrl-C on a terminal: only the shot on fal is 'still running', the other 'not started', and the advice stays below the last frame")
+    @Test(
+        "Ctrl-C on a terminal: only the shot on fal is 'still running', the other 'not started', and the advice stays below the last frame"
+    )
     func liveInterrupt() throws {
         let bench = try Bench(standInArguments: long)
         defer { bench.close() }
@@ -546,7 +569,9 @@ struct RunCLITests {
         let last = result.afterLastWipe
         #expect(last.contains("still running on fal, recorded"), "\(result)")
         #expect(last.contains("not started"), "\(result)")
-        #expect(last.components(separatedBy: "still running on fal").count == 2, "more than one shot marked running: \(last)")
+        #expect(
+            last.components(separatedBy: "still running on fal").count == 2,
+            "more than one shot marked running: \(last)")
         // The advice comes after the last wipe: nothing erased it.
         #expect(last.contains("1 accepted request keeps running"), "the advice was wiped: \(result)")
         #expect(last.contains("shotc cancel"), "\(result)")
