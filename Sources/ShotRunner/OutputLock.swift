@@ -32,6 +32,7 @@ public final class OutputLock: Sendable {
         /// The lock file cannot be created or locked.
         case unusable(path: String, reason: String)
 
+        /// What went wrong, for the message.
         public var description: String {
             switch self {
             case .busy(let path, let holder):

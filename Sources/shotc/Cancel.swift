@@ -121,7 +121,9 @@ struct Cancel: AsyncParsableCommand {
             }
         }
         if cancelled == 0 && failures == 0 {
-            Terminal.write("nothing to cancel: no unfinished requests are recorded in \(found.map(\.folder).joined(separator: ", "))\n")
+            Terminal.write(
+                "nothing to cancel: no unfinished requests are recorded in \(found.map(\.folder).joined(separator: ", "))\n"
+            )
         }
         if failures > 0 { throw ExitCode(ExitStatus.remoteFailures) }
     }

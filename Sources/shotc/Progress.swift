@@ -68,6 +68,7 @@ final class ProgressReporter: @unchecked Sendable {
         return formatter
     }()
 
+    /// A reporter in `mode`; `quiet` keeps problems and notices only, `verbose` adds HTTP lines.
     init(mode: ProgressMode, quiet: Bool, verbose: Bool) {
         self.mode = mode
         self.quiet = quiet
@@ -124,12 +125,15 @@ final class ProgressReporter: @unchecked Sendable {
         }.count
     }
 
+    /// Shows `event` as the mode wants (any task may call it).
     func handle(_ event: RunEvent) {
         lock.lock()
         defer { lock.unlock() }
         let firstFailure = apply(event)
         switch mode {
-        case .json: Terminal.write(json(event).rendered(pretty: false) + "\n")
+        case .json:
+            // -q: problems and notices only (the summary object follows at the end).
+            if !quiet || Self.isProblem(event) { Terminal.write(json(event).rendered(pretty: false) + "\n") }
         case .lines:
             if let line = line(event, firstFailure: firstFailure) {
                 Terminal.writeError(stamp() + " " + line + "\n")
@@ -156,6 +160,14 @@ final class ProgressReporter: @unchecked Sendable {
                 drawnLines = 0
             }
             if !quiet { draw() }
+        }
+    }
+
+    /// Whether `event` is a problem or a notice: what `-q` keeps.
+    private static func isProblem(_ event: RunEvent) -> Bool {
+        switch event {
+        case .failed, .unfinished, .held, .notice: true
+        default: false
         }
     }
 
@@ -314,9 +326,11 @@ final class ProgressReporter: @unchecked Sendable {
             if case .hold = action { return nil }
             return "\(shot): \(action.summary)"
         case .uploading(let file, let bytes): return quiet ? nil : "upload \(file) (\(bytes) bytes)"
-        case .uploaded(let file, _, let cached): return quiet ? nil : "uploaded \(file)\(cached ? " (cached from an earlier run)" : "")"
+        case .uploaded(let file, _, let cached):
+            return quiet ? nil : "uploaded \(file)\(cached ? " (cached from an earlier run)" : "")"
         case .submitted(let shot, let id): return quiet ? nil : "\(shot): submitted, request \(id)"
-        case .queued(let shot, let position): return quiet ? nil : "\(shot): queued" + (position.map { ", position \($0)" } ?? "")
+        case .queued(let shot, let position):
+            return quiet ? nil : "\(shot): queued" + (position.map { ", position \($0)" } ?? "")
         case .rendering(let shot, let log): return quiet ? nil : "\(shot): rendering" + (log.map { ": \($0)" } ?? "")
         case .downloading(let shot, _): return quiet ? nil : "\(shot): downloading"
         case .done(let shot, let path): return quiet ? nil : "\(shot): done → \(path)"
@@ -338,24 +352,41 @@ final class ProgressReporter: @unchecked Sendable {
         case .uploading(let file, let bytes):
             fields += [("event", .string("uploading")), ("file", .string(file)), ("bytes", .int(bytes))]
         case .uploaded(let file, let url, let cached):
-            fields += [("event", .string("uploaded")), ("file", .string(file)), ("url", .string(url)), ("cached", .bool(cached))]
+            fields += [
+                ("event", .string("uploaded")), ("file", .string(file)), ("url", .string(url)),
+                ("cached", .bool(cached)),
+            ]
         case .submitted(let shot, let id):
             fields += [("event", .string("submitted")), ("shot", .string(shot)), ("request_id", .string(id))]
         case .queued(let shot, let position):
-            fields += [("event", .string("queued")), ("shot", .string(shot)), ("position", position.map(JSONValue.int) ?? .null)]
+            fields += [
+                ("event", .string("queued")), ("shot", .string(shot)),
+                ("position", position.map(JSONValue.int) ?? .null),
+            ]
         case .rendering(let shot, let log):
-            fields += [("event", .string("rendering")), ("shot", .string(shot)), ("log", log.map(JSONValue.string) ?? .null)]
+            fields += [
+                ("event", .string("rendering")), ("shot", .string(shot)), ("log", log.map(JSONValue.string) ?? .null),
+            ]
         case .downloading(let shot, let bytes):
-            fields += [("event", .string("downloading")), ("shot", .string(shot)), ("bytes", bytes.map(JSONValue.int) ?? .null)]
+            fields += [
+                ("event", .string("downloading")), ("shot", .string(shot)),
+                ("bytes", bytes.map(JSONValue.int) ?? .null),
+            ]
         case .done(let shot, let path):
             fields += [("event", .string("done")), ("shot", .string(shot)), ("path", .string(path))]
         case .upToDate(let shot, let path):
             fields += [("event", .string("up_to_date")), ("shot", .string(shot)), ("path", .string(path))]
         case .failed(let shot, let message, let remote):
-            fields += [("event", .string("failed")), ("shot", .string(shot)), ("message", .string(message)), ("remote", .bool(remote))]
+            fields += [
+                ("event", .string("failed")), ("shot", .string(shot)), ("message", .string(message)),
+                ("remote", .bool(remote)),
+            ]
         case .retrying(let retry):
-            fields += [("event", .string("retrying")), ("operation", .string(retry.operation)), ("attempt", .int(retry.attempt)),
-                ("delay", .string(String(format: "%.1f", retry.delay))), ("reason", .string(retry.reason))]
+            fields += [
+                ("event", .string("retrying")), ("operation", .string(retry.operation)),
+                ("attempt", .int(retry.attempt)),
+                ("delay", .string(String(format: "%.1f", retry.delay))), ("reason", .string(retry.reason)),
+            ]
         case .http(let text):
             fields += [("event", .string("http")), ("text", .string(text))]
         case .unfinished(let shot, let message):

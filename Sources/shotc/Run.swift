@@ -69,8 +69,10 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Show what would be uploaded, submitted and skipped, and the cost; send nothing.")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Refuse to send anything if this run's estimate is above USD (also SHOTC_MAX_COST).", valueName: "USD"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Refuse to send anything if this run's estimate is above USD (also SHOTC_MAX_COST).", valueName: "USD"))
     var maxCost: String?
 
     @Flag(name: .long, help: "Do not ask before spending (the question is only asked on a terminal).")
@@ -82,7 +84,8 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON event per line on standard output.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Show only problems (failed, not finished, not submitted, notices) and the summary.")
+    @Flag(
+        name: .shortAndLong, help: "Show only problems (failed, not finished, not submitted, notices) and the summary.")
     var quiet = false
 
     @Flag(name: .shortAndLong, help: "Also show every HTTP request with its headers (the key redacted).")
@@ -197,10 +200,13 @@ struct Run: AsyncParsableCommand {
             var advice = "\n"
             if running > 0 {
                 let them = running == 1 ? "it" : "them"
-                advice += "interrupted: \(running) accepted request\(running == 1 ? " keeps" : "s keep") running on fal, recorded in \(directory).\n"
-                advice += "Run the same command again to pick \(them) up without paying twice, or 'shotc cancel \(directory)' to stop \(them).\n"
+                advice +=
+                    "interrupted: \(running) accepted request\(running == 1 ? " keeps" : "s keep") running on fal, recorded in \(directory).\n"
+                advice +=
+                    "Run the same command again to pick \(them) up without paying twice, or 'shotc cancel \(directory)' to stop \(them).\n"
             } else {
-                advice += "interrupted: no request of this run is left running on fal; run the same command again to go on.\n"
+                advice +=
+                    "interrupted: no request of this run is left running on fal; run the same command again to go on.\n"
             }
             advice += spent.line + "\n"
             Terminal.writeError(advice)
@@ -259,7 +265,7 @@ struct Run: AsyncParsableCommand {
                     + "nothing was sent. Raise the limit, or choose fewer shots with --shot.\n")
             throw ExitCode(ExitStatus.usage)
         }
-        guard !yes, total > limits.confirmAbove, Terminal.stdinIsTerminal, Terminal.stderrIsTerminal
+        guard !yes, total > limits.confirmAbove, Terminal.canAsk
         else { return }
         Terminal.writeError(plan() + "Submit \(count) for about \(CostEstimate.roughDollars(total))? [y/N] ")
         let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -270,7 +276,9 @@ struct Run: AsyncParsableCommand {
     }
 
     /// What this run submitted (fal accepted: each paid) and its estimated cost.
-    private func spending(_ report: RunReport, plans: [ShotPlan], scene: CompiledScene)
+    private func spending(
+        _ report: RunReport, plans: [ShotPlan], scene: CompiledScene
+    )
         -> (count: Int, mills: Int, line: String)
     {
         let byName = Dictionary(plans.map { ($0.shot.name, $0.shot) }, uniquingKeysWith: { first, _ in first })
@@ -303,11 +311,13 @@ struct Run: AsyncParsableCommand {
             }
         }
         func firstLine(_ message: String) -> String { message.split(separator: "\n").first.map(String.init) ?? "" }
+        let width = plans.map(\.shot.name.count).max() ?? 0
         for plan in plans {
             let name = plan.shot.name
+            let padded = name + String(repeating: " ", count: max(0, width - name.count))
             switch report.outcomes[name] {
-            case .done(let path)?: settled.append("  \(name)  \(path)")
-            case .upToDate(let path)?: settled.append("  \(name)  \(path) (up to date)")
+            case .done(let path)?: settled.append("  \(padded)  \(path)")
+            case .upToDate(let path)?: settled.append("  \(padded)  \(path) (up to date)")
             case .failed(let message, _)?:
                 failed += 1
                 problem(name, "failed: \(firstLine(message))")
@@ -333,7 +343,8 @@ struct Run: AsyncParsableCommand {
             Terminal.write(JSONValue.object(fields).rendered(pretty: false) + "\n")
         } else {
             let seconds = String(format: "%.1f", reporter.elapsedSeconds)
-            var out = "\(ready) of \(plans.count) shot\(plans.count == 1 ? "" : "s") ready in \(seconds) s; \(spent.line)\n"
+            var out =
+                "\(ready) of \(plans.count) shot\(plans.count == 1 ? "" : "s") ready in \(seconds) s; \(spent.line)\n"
             // The live display already shows each shot (and printed each problem once); -q
             // shows only problems.
             if !reporter.drawsLive {
@@ -374,36 +385,43 @@ struct Run: AsyncParsableCommand {
         var lines: [JSONValue] = []
         for plan in plans {
             let mills = plan.action.submits ? estimate.mills(of: plan.shot) : 0
-            lines.append(.object([
-                ("event", .string("plan")), ("shot", .string(plan.shot.name)),
-                ("action", .string(plan.action.summary)), ("submits", .bool(plan.action.submits)),
-                ("seconds", .int(plan.shot.duration)), ("cost", .string(CostEstimate.dollars(mills))),
-                ("cost_mills", .int(mills)),
-            ]))
+            lines.append(
+                .object([
+                    ("event", .string("plan")), ("shot", .string(plan.shot.name)),
+                    ("action", .string(plan.action.summary)), ("submits", .bool(plan.action.submits)),
+                    ("seconds", .int(plan.shot.duration)), ("cost", .string(CostEstimate.dollars(mills))),
+                    ("cost_mills", .int(mills)),
+                ]))
         }
         for upload in dryRunUploads(of: submitting, scene: scene, store: store) {
-            lines.append(.object([
-                ("event", .string("upload")), ("file", .string(upload.path)),
-                ("bytes", upload.bytes.map(JSONValue.int) ?? .null), ("reused", .bool(upload.reused)),
-            ]))
+            lines.append(
+                .object([
+                    ("event", .string("upload")), ("file", .string(upload.path)),
+                    ("bytes", upload.bytes.map(JSONValue.int) ?? .null), ("reused", .bool(upload.reused)),
+                ]))
         }
-        lines.append(.object([
-            ("event", .string("total")), ("endpoint", .string(scene.endpointID)), ("output", .string(store.directory)),
-            ("shots", .int(plans.count)), ("submits", .int(submitting.count)),
-            ("seconds", .int(submitting.reduce(0) { $0 + $1.shot.duration })),
-            ("cost", .string(CostEstimate.dollars(estimate.totalMills))), ("cost_mills", .int(estimate.totalMills)),
-        ]))
+        lines.append(
+            .object([
+                ("event", .string("total")), ("endpoint", .string(scene.endpointID)),
+                ("output", .string(store.directory)),
+                ("shots", .int(plans.count)), ("submits", .int(submitting.count)),
+                ("seconds", .int(submitting.reduce(0) { $0 + $1.shot.duration })),
+                ("cost", .string(CostEstimate.dollars(estimate.totalMills))), ("cost_mills", .int(estimate.totalMills)),
+            ]))
         Terminal.write(lines.map { $0.rendered(pretty: false) + "\n" }.joined())
     }
 
     /// The local files the submitting shots would upload: size, and whether an earlier upload
     /// is reused (by content hash, per storage host).
-    private func dryRunUploads(of submitting: [ShotPlan], scene: CompiledScene, store: RunStore)
+    private func dryRunUploads(
+        of submitting: [ShotPlan], scene: CompiledScene, store: RunStore
+    )
         -> [(path: String, bytes: Int?, reused: Bool)]
     {
         let files = RequestBuilder(scene: scene).localFiles(of: submitting.map(\.shot))
         guard !files.isEmpty else { return [] }
-        let cdn = (try? FalEndpoints.fromEnvironment(ProcessInfo.processInfo.environment).cdn)
+        let cdn =
+            (try? FalEndpoints.fromEnvironment(ProcessInfo.processInfo.environment).cdn)
             ?? FalEndpoints.production.cdn
         let hashes = (try? ShotPlanner.hashLocalFiles(of: submitting.map(\.shot), in: scene)) ?? [:]
         let cache = store.uploadCache()
@@ -428,6 +446,7 @@ final class InterruptHandler: @unchecked Sendable {
         return count > 0
     }
 
+    /// Handles SIGINT from now on: `onFirst` runs on the first.
     init(onFirst: @escaping @Sendable () -> Void) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())

@@ -12,8 +12,9 @@ enum Terminal {
         isatty(STDERR_FILENO) == 1 && (getenv("TERM").map { String(cString: $0) } ?? "").lowercased() != "dumb"
     }
 
-    /// Whether standard input is a terminal (a question can be answered).
-    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    /// Whether a question can be asked and answered: standard input and standard error are both
+    /// terminals (whatever `TERM` says).
+    static var canAsk: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDERR_FILENO) == 1 }
 
     /// Writes `text` to standard output.
     static func write(_ text: String) { write(Array(text.utf8), to: STDOUT_FILENO) }
