@@ -110,12 +110,17 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Whether redirects are followed (http and https only, at most 10).
     public var followRedirects: Bool
+    /// The most bytes a successful reply body may have, in memory or written to a file; more
+    /// abandons the transfer with ``FalError/replyTooLarge(what:limit:)``. Streamed bodies
+    /// (``HTTPClient/stream(_:)``) are not counted: their reader caps what it keeps.
+    public var maxBodyBytes: Int
 
-    /// Creates a request; by default 120 s overall, 30 s idle, 10 s to connect, no redirects.
+    /// Creates a request; by default 120 s overall, 30 s idle, 10 s to connect, no redirects,
+    /// a body of at most ``HTTPLimits/maxReplyBytes``.
     public init(
         method: HTTPMethod = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil,
         timeout: Double? = 120, idleTimeout: Double = 30, connectTimeout: Double = 10,
-        followRedirects: Bool = false
+        followRedirects: Bool = false, maxBodyBytes: Int = HTTPLimits.maxReplyBytes
     ) {
         self.method = method
         self.url = url
@@ -125,6 +130,7 @@ public struct HTTPRequest: Sendable {
         self.idleTimeout = idleTimeout
         self.connectTimeout = connectTimeout
         self.followRedirects = followRedirects
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
