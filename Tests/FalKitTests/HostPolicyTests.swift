@@ -30,10 +30,16 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
     }
 
     @Test func loopbackHosts() {
-        for url in ["http://127.0.0.1", "http://127.0.0.2:9", "http://127.255.0.1", "http://localhost:80", "http://[::1]", "http://[::ffff:127.0.0.1]"] {
+        for url in [
+            "http://127.0.0.1", "http://127.0.0.2:9", "http://127.255.0.1", "http://localhost:80", "http://[::1]",
+            "http://[::ffff:127.0.0.1]",
+        ] {
             #expect(URLOrigin(url)?.isLoopback == true, "\(url)")
         }
-        for url in ["http://128.0.0.1", "http://10.0.0.1", "http://127.0.0.1.example", "http://localhost.example", "http://[::2]", "http://127.1"] {
+        for url in [
+            "http://128.0.0.1", "http://10.0.0.1", "http://127.0.0.1.example", "http://localhost.example",
+            "http://[::2]", "http://127.1",
+        ] {
             #expect(URLOrigin(url)?.isLoopback == false, "\(url)")
         }
     }
@@ -57,7 +63,8 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
 
     @Test func standInEndpointsTrustTheirOwnOriginsOnly() throws {
         let policy = HostPolicy(
-            endpoints: FalEndpoints(queue: "http://127.0.0.1:8080", rest: "http://127.0.0.1:8081", cdn: "http://127.0.0.1:8082"))
+            endpoints: FalEndpoints(
+                queue: "http://127.0.0.1:8080", rest: "http://127.0.0.1:8081", cdn: "http://127.0.0.1:8082"))
         try policy.checkKeyDestination("http://127.0.0.1:8080/fal-ai/x/requests/1/status")
         try policy.checkKeyDestination("http://127.0.0.1:8081/storage/auth/token")
         try policy.checkTokenDestination("http://127.0.0.1:8082/files/upload")
@@ -95,13 +102,20 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
                 let allowed = try FalEndpoints.fromEnvironment([name: url, "SHOTC_ALLOW_HTTP": "1"])
                 #expect(allowed.allowsInsecureHTTP)
                 // Only exactly "1" turns it on.
-                #expect(throws: FalError.self) { try FalEndpoints.fromEnvironment([name: url, "SHOTC_ALLOW_HTTP": "0"]) }
+                #expect(throws: FalError.self) {
+                    try FalEndpoints.fromEnvironment([name: url, "SHOTC_ALLOW_HTTP": "0"])
+                }
             }
-            for url in ["http://127.0.0.1:8080", "http://127.0.0.2:1", "http://localhost:9", "http://[::1]:9", "https://10.1.2.3"] {
+            for url in [
+                "http://127.0.0.1:8080", "http://127.0.0.2:1", "http://localhost:9", "http://[::1]:9",
+                "https://10.1.2.3",
+            ] {
                 _ = try FalEndpoints.fromEnvironment([name: url])
             }
         }
-        #expect(throws: FalError.self) { try FalEndpoints.fromEnvironment(["FAL_QUEUE_URL": "https://u:p@queue.fal.run"]) }
+        #expect(throws: FalError.self) {
+            try FalEndpoints.fromEnvironment(["FAL_QUEUE_URL": "https://u:p@queue.fal.run"])
+        }
     }
 
     @Test func theOverrideLetsTheKeyGoOverPlainHTTPToTheConfiguredHostOnly() throws {
@@ -114,7 +128,8 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
             try policy.checkKeyDestination("http://10.1.2.4:8080/x")
         }
         // Built without the environment and without the override, such endpoints still never get the key in clear.
-        let unchecked = HostPolicy(endpoints: FalEndpoints(queue: "http://10.1.2.3", rest: "http://10.1.2.3", cdn: "http://10.1.2.3"))
+        let unchecked = HostPolicy(
+            endpoints: FalEndpoints(queue: "http://10.1.2.3", rest: "http://10.1.2.3", cdn: "http://10.1.2.3"))
         #expect(throws: FalError.self) { try unchecked.checkKeyDestination("http://10.1.2.3/fal-ai/x") }
     }
 
@@ -128,7 +143,9 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         } throws: { "\($0)".contains("SHOTC_ALLOW_HTTP=1") && "\($0)".contains("cdn.example.net") }
         #expect(throws: FalError.self) { try policy.checkDownload("https://u@cdn.example.net/x.mp4") }
         let allowing = HostPolicy(
-            endpoints: FalEndpoints(queue: "https://q.example", rest: "https://r.example", cdn: "https://c.example", allowsInsecureHTTP: true))
+            endpoints: FalEndpoints(
+                queue: "https://q.example", rest: "https://r.example", cdn: "https://c.example",
+                allowsInsecureHTTP: true))
         try allowing.checkDownload("http://cdn.example.net/x.mp4")
     }
 }
@@ -150,7 +167,8 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         defer { h.server.stop() }
         let foreign = try ScriptedServer()
         defer { foreign.stop() }
-        foreign.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":[]}"#)])
+        foreign.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":[]}"#)])
         foreign.script("GET", "/fal-ai/kling-video/requests/req-1", [.json(200, #"{"video":{"url":"x"}}"#)])
         foreign.script("PUT", "/fal-ai/kling-video/requests/req-1/cancel", [.json(200, #"{"status":"OK"}"#)])
         h.server.script("POST", "/fal-ai/x", [reply(pointingAt: foreign.baseURL)])
@@ -158,9 +176,15 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         let handle = try await h.client.submit(endpointID: "fal-ai/x", body: Array("{}".utf8))
         #expect(handle.requestID == "req-1")
 
-        await #expect { try await h.client.status(handle) } throws: { isUntrusted($0, handle.statusURL + "?logs=1", host: "127.0.0.1:\(foreign.port)") }
-        await #expect { try await h.client.result(handle) } throws: { isUntrusted($0, handle.responseURL, host: "127.0.0.1:\(foreign.port)") }
-        await #expect { try await h.client.cancel(handle) } throws: { isUntrusted($0, handle.cancelURL, host: "127.0.0.1:\(foreign.port)") }
+        await #expect { try await h.client.status(handle) } throws: {
+            isUntrusted($0, handle.statusURL + "?logs=1", host: "127.0.0.1:\(foreign.port)")
+        }
+        await #expect { try await h.client.result(handle) } throws: {
+            isUntrusted($0, handle.responseURL, host: "127.0.0.1:\(foreign.port)")
+        }
+        await #expect { try await h.client.cancel(handle) } throws: {
+            isUntrusted($0, handle.cancelURL, host: "127.0.0.1:\(foreign.port)")
+        }
         await #expect {
             for try await _ in h.client.statusUpdates(handle) {}
         } throws: { error in
@@ -177,7 +201,8 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         let h = try Harness()
         defer { h.server.stop() }
         h.server.script("POST", "/fal-ai/x", [reply(pointingAt: "http://localhost:\(h.server.port)")])
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":[]}"#)])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":[]}"#)])
         let handle = try await h.client.submit(endpointID: "fal-ai/x", body: Array("{}".utf8))
         await #expect { for try await _ in h.client.statusUpdates(handle) {} } throws: {
             "\($0)".contains("not sent to localhost:\(h.server.port)")
@@ -194,7 +219,8 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         let base = foreign.baseURL
         let handle = QueueHandle(
             requestID: "req-1", statusURL: "\(base)/fal-ai/kling-video/requests/req-1/status",
-            responseURL: "\(h.base)/fal-ai/kling-video/requests/req-1", cancelURL: "\(base)/fal-ai/kling-video/requests/req-1/cancel")
+            responseURL: "\(h.base)/fal-ai/kling-video/requests/req-1",
+            cancelURL: "\(base)/fal-ai/kling-video/requests/req-1/cancel")
         await #expect(throws: FalError.self) { for try await _ in h.client.statusUpdates(handle) {} }
         await #expect(throws: FalError.untrustedHost(url: handle.cancelURL)) { try await h.client.cancel(handle) }
         #expect(foreign.requests.isEmpty)
@@ -206,11 +232,16 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         defer { h.server.stop() }
         let cdn = try ScriptedServer()
         defer { cdn.stop() }
-        h.server.script("POST", "/storage/auth/token", [.json(200, #"{"token":"t","token_type":"Bearer","base_url":"https://evil.example"}"#)])
+        h.server.script(
+            "POST", "/storage/auth/token",
+            [.json(200, #"{"token":"t","token_type":"Bearer","base_url":"https://evil.example"}"#)])
         cdn.script("POST", "/files/upload", [.json(200, #"{"access_url":"https://v3.fal.media/files/a.png"}"#)])
         let client = FalClient(
-            key: try FalKey(testKey), endpoints: FalEndpoints(queue: h.base, rest: h.base, cdn: cdn.baseURL), http: try HTTPClient())
-        #expect(try await client.upload(data: [1], contentType: "image/png", fileName: "a.png") == "https://v3.fal.media/files/a.png")
+            key: try FalKey(testKey), endpoints: FalEndpoints(queue: h.base, rest: h.base, cdn: cdn.baseURL),
+            http: try HTTPClient())
+        #expect(
+            try await client.upload(data: [1], contentType: "image/png", fileName: "a.png")
+                == "https://v3.fal.media/files/a.png")
         #expect(cdn.requests.first?.header("Authorization") == "Bearer t")
         #expect(h.server.requests("POST", "/files/upload").isEmpty)
         // And the key never goes to the CDN.
@@ -226,6 +257,7 @@ private func isUntrusted(_ error: any Error, _ url: String, host: String) -> Boo
         let url = "http://user@127.0.0.1:\(h.server.port)/media/r.mp4"
         await #expect(throws: FalError.self) { try await h.client.download(url: url, to: path, expectedSize: nil) }
         #expect(h.server.requests.isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: path + ".part"))
+        #expect(
+            !FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: path + ".part"))
     }
 }

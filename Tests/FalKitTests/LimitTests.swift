@@ -14,15 +14,22 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         defer { h.server.stop() }
         let limit = HTTPLimits.maxReplyBytes
         h.server.script("GET", "/exact", [ScriptedResponse(status: 200, body: [UInt8](repeating: 0x20, count: limit))])
-        h.server.script("GET", "/over", [ScriptedResponse(status: 200, body: [UInt8](repeating: 0x20, count: limit + 1))])
+        h.server.script(
+            "GET", "/over", [ScriptedResponse(status: 200, body: [UInt8](repeating: 0x20, count: limit + 1))])
         // Without a Content-Length: read until the connection closes.
-        h.server.script("GET", "/exact-unannounced", [ScriptedResponse(status: 200, chunks: [[UInt8](repeating: 1, count: limit)], chunkDelay: 0)])
-        h.server.script("GET", "/over-unannounced", [ScriptedResponse(status: 200, chunks: [[UInt8](repeating: 1, count: limit + 1)], chunkDelay: 0)])
+        h.server.script(
+            "GET", "/exact-unannounced",
+            [ScriptedResponse(status: 200, chunks: [[UInt8](repeating: 1, count: limit)], chunkDelay: 0)])
+        h.server.script(
+            "GET", "/over-unannounced",
+            [ScriptedResponse(status: 200, chunks: [[UInt8](repeating: 1, count: limit + 1)], chunkDelay: 0)])
         let http = try HTTPClient()
         #expect(try await http.send(HTTPRequest(url: "\(h.base)/exact")).body.count == limit)
         #expect(try await http.send(HTTPRequest(url: "\(h.base)/exact-unannounced")).body.count == limit)
         for path in ["/over", "/over-unannounced"] {
-            await #expect { try await http.send(HTTPRequest(url: "\(h.base)\(path)")) } throws: { isTooLarge($0, limit: limit) }
+            await #expect { try await http.send(HTTPRequest(url: "\(h.base)\(path)")) } throws: {
+                isTooLarge($0, limit: limit)
+            }
         }
     }
 
@@ -31,7 +38,11 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         defer { h.server.stop() }
         h.server.script(
             "POST", "/fal-ai/x",
-            [ScriptedResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"a":""#.utf8), repeating: [UInt8](repeating: 0x61, count: 65536))])
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"a":""#.utf8),
+                    repeating: [UInt8](repeating: 0x61, count: 65536))
+            ])
         let started = Date()
         await #expect {
             try await h.client.submit(endpointID: "fal-ai/x", body: Array("{}".utf8))
@@ -45,8 +56,10 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         defer { h.server.stop() }
         let prefix = HTTPLimits.maxErrorBodyBytes
         h.server.script("GET", "/exact", [ScriptedResponse(status: 500, body: [UInt8](repeating: 0x41, count: prefix))])
-        h.server.script("GET", "/over", [ScriptedResponse(status: 500, body: [UInt8](repeating: 0x41, count: prefix + 1))])
-        h.server.script("GET", "/endless", [ScriptedResponse(status: 503, repeating: [UInt8](repeating: 0x42, count: 65536))])
+        h.server.script(
+            "GET", "/over", [ScriptedResponse(status: 500, body: [UInt8](repeating: 0x41, count: prefix + 1))])
+        h.server.script(
+            "GET", "/endless", [ScriptedResponse(status: 503, repeating: [UInt8](repeating: 0x42, count: 65536))])
         let http = try HTTPClient()
         let exact = try await http.send(HTTPRequest(url: "\(h.base)/exact"))
         #expect(exact.status == 500 && exact.body.count == prefix)
@@ -55,7 +68,9 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         let endless = try await http.send(HTTPRequest(url: "\(h.base)/endless"))
         #expect(endless.status == 503 && endless.body.count == prefix)
         // Through the client, an endless 503 is still a 503: retried, then reported.
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [ScriptedResponse(status: 503, repeating: [UInt8](repeating: 0x42, count: 65536))])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status",
+            [ScriptedResponse(status: 503, repeating: [UInt8](repeating: 0x42, count: 65536))])
         await #expect { try await h.client.status(h.handle) } throws: {
             guard case FalError.http(503, let detail, _, _)? = $0 as? FalError else { return false }
             return detail.count <= 300
@@ -128,8 +143,13 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         defer { h.server.stop() }
         h.server.script(
             "GET", "/fal-ai/kling-video/requests/req-1/status/stream",
-            [ScriptedResponse(status: 200, headers: [("Content-Type", "text/event-stream")], repeating: Array(": ka\n\n".utf8), repeatDelay: 0.05)])
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Type", "text/event-stream")], repeating: Array(": ka\n\n".utf8),
+                    repeatDelay: 0.05)
+            ])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
         let started = Date()
         var seen: [QueueStatus] = []
         for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
@@ -142,10 +162,14 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         defer { h.server.stop() }
         h.server.script(
             "GET", "/fal-ai/kling-video/requests/req-1/status/stream",
-            [ScriptedResponse(
-                status: 200, headers: [("Content-Type", "text/event-stream")], body: Array(#"data: {"status":"IN_PROGRESS","logs":[""#.utf8),
-                repeating: [UInt8](repeating: 0x61, count: 65536))])
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Type", "text/event-stream")],
+                    body: Array(#"data: {"status":"IN_PROGRESS","logs":[""#.utf8),
+                    repeating: [UInt8](repeating: 0x61, count: 65536))
+            ])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
         var seen: [QueueStatus] = []
         for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
         #expect(seen == [.completed(logs: [], error: nil, errorType: nil, inferenceTime: nil)])
@@ -161,7 +185,8 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
         // No Content-Length: only fal's announced size bounds it.
         h.server.script("GET", "/exact.mp4", [ScriptedResponse(status: 200, chunks: [video], chunkDelay: 0)])
         h.server.script("GET", "/over.mp4", [ScriptedResponse(status: 200, chunks: [video + [7]], chunkDelay: 0)])
-        h.server.script("GET", "/endless.mp4", [ScriptedResponse(status: 200, repeating: [UInt8](repeating: 7, count: 65536))])
+        h.server.script(
+            "GET", "/endless.mp4", [ScriptedResponse(status: 200, repeating: [UInt8](repeating: 7, count: 65536))])
         let path = temporaryPath("v.mp4")
         try await h.client.download(url: "\(h.base)/exact.mp4", to: path, expectedSize: video.count)
         #expect(FileManager.default.contents(atPath: path)?.count == video.count)
@@ -170,7 +195,9 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
             await #expect {
                 try await h.client.download(url: "\(h.base)\(name)", to: target, expectedSize: video.count)
             } throws: { isTooLarge($0, limit: video.count) && "\($0)".contains("fal announced \(video.count) bytes") }
-            #expect(!FileManager.default.fileExists(atPath: target) && !FileManager.default.fileExists(atPath: target + ".part"))
+            #expect(
+                !FileManager.default.fileExists(atPath: target)
+                    && !FileManager.default.fileExists(atPath: target + ".part"))
         }
         // Not retried: the server saw each once.
         #expect(h.server.requests("GET", "/endless.mp4").count == 1)
@@ -179,13 +206,20 @@ private func isTooLarge(_ error: any Error, limit: Int) -> Bool {
     @Test func anUnannouncedDownloadIsCappedOnDisk() async throws {
         let h = try Harness()
         defer { h.server.stop() }
-        h.server.script("GET", "/endless.mp4", [ScriptedResponse(status: 200, repeating: [UInt8](repeating: 7, count: 65536))])
-        h.server.script("GET", "/big.mp4", [ScriptedResponse(status: 200, headers: [("Content-Length", "\(HTTPLimits.maxDownloadBytes + 1)")], chunks: [[1]])])
+        h.server.script(
+            "GET", "/endless.mp4", [ScriptedResponse(status: 200, repeating: [UInt8](repeating: 7, count: 65536))])
+        h.server.script(
+            "GET", "/big.mp4",
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Length", "\(HTTPLimits.maxDownloadBytes + 1)")], chunks: [[1]])
+            ])
         let path = temporaryPath("v.bin")
         let http = try HTTPClient()
         // The same cap as HTTPLimits.maxDownloadBytes, made small so that the test is quick.
         await #expect {
-            try await http.download(HTTPRequest(url: "\(h.base)/endless.mp4", timeout: nil, maxBodyBytes: 1_000_000), to: path)
+            try await http.download(
+                HTTPRequest(url: "\(h.base)/endless.mp4", timeout: nil, maxBodyBytes: 1_000_000), to: path)
         } throws: { isTooLarge($0, limit: 1_000_000) }
         let attrs = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attrs[.size] as? Int ?? .max) <= 1_000_000)

@@ -10,7 +10,8 @@ import Testing
 #endif
 
 @Suite struct KeyDestinationCLITests {
-    @Test("a run record whose URLs name another host: the key is not sent, the host is named, nothing is submitted again")
+    @Test(
+        "a run record whose URLs name another host: the key is not sent, the host is named, nothing is submitted again")
     func tamperedRecord() throws {
         let standIn = try StandInProcess(arguments: ["--queue-ms", "50", "--progress-ms", "3000"])
         let control = StandInControl(standIn)
@@ -20,7 +21,8 @@ import Testing
             scratch.remove()
         }
         let environment = ShotcProcess.environment(standIn: standIn)
-        let process = try scratch.start(["run", "greenhouse.shot", "-j", "1", "--shot", "opening"], environment: environment)
+        let process = try scratch.start(
+            ["run", "greenhouse.shot", "-j", "1", "--shot", "opening"], environment: environment)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, scratch.record("opening")?["state"] as? String != "submitted" { usleep(10_000) }
         process.send(SIGKILL)
@@ -38,7 +40,8 @@ import Testing
         try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
         let before = try control.counts()
 
-        let again = try scratch.run(["run", "greenhouse.shot", "-j", "1", "--shot", "opening"], environment: environment)
+        let again = try scratch.run(
+            ["run", "greenhouse.shot", "-j", "1", "--shot", "opening"], environment: environment)
         #expect(again.status != 0, "\(again)")
         #expect(again.stderr.contains("the fal key was not sent to localhost:\(standIn.port)"), "\(again)")
         #expect(!(again.stdout + again.stderr).contains("test-key"))
