@@ -12,8 +12,12 @@ extension FalClient {
     /// credentials are sent. Transient failures are retried; on failure the partial file is removed.
     public func download(url: String, to finalPath: String, expectedSize: Int?) async throws {
         let partPath = finalPath + ".part"
+        try hostPolicy.checkDownload(url)
+        // Never more than announced, and never more than the cap when nothing was announced.
+        let limit = min(expectedSize ?? HTTPLimits.maxDownloadBytes, HTTPLimits.maxDownloadBytes)
         let request = HTTPRequest(
-            url: url, headers: ["User-Agent": Self.userAgent], timeout: nil, idleTimeout: 60, followRedirects: true)
+            url: url, headers: ["User-Agent": Self.userAgent], timeout: nil, idleTimeout: 60, followRedirects: true,
+            maxBodyBytes: limit)
         do {
             try await retrying("download", mode: .idempotent) {
                 let response = try await http.download(request, to: partPath)
@@ -30,6 +34,10 @@ extension FalClient {
         } catch {
             unlink(partPath)
             if let unaccepted = error as? UnacceptedResponse { throw FalError.from(response: unaccepted.response) }
+            if case FalError.replyTooLarge(_, let limit) = error {
+                let announced = expectedSize.map { "fal announced \($0) bytes" } ?? "no size was announced"
+                throw FalError.replyTooLarge(what: "the video at \(url) (\(announced))", limit: limit)
+            }
             throw error
         }
         guard rename(partPath, finalPath) == 0 else {

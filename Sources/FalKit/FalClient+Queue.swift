@@ -87,10 +87,11 @@ extension FalClient {
         let request = HTTPRequest(
             url: "\(trimmedBase)/stream?\(query)logs=1", headers: apiHeaders(accept: "text/event-stream"), timeout: nil,
             idleTimeout: polling.streamIdleTimeout)
-        var parser = SSEParser()
+        try checkDestination(request)
+        var parser = SSEParser(eventTimeout: polling.streamEventTimeout)
         do {
             for try await chunk in http.stream(request) {
-                for event in parser.feed(chunk) {
+                for event in try parser.feed(chunk) {
                     let status = try QueueStatus.parse(Array(event.data.utf8))
                     if follower.deliver(status) { return true }
                 }
@@ -127,6 +128,7 @@ extension FalClient {
         if retrying {
             response = try await call("result", request)
         } else {
+            try checkDestination(request)
             response = try await http.send(request)
             guard response.isSuccess else { throw FalError.from(response: response) }
         }

@@ -70,6 +70,7 @@ public final class FalClient: Sendable {
         accept: @Sendable (HTTPResponse) -> Bool = { $0.isSuccess },
         failure: (HTTPResponse) -> FalError = FalError.from(response:)
     ) async throws -> HTTPResponse {
+        try checkDestination(request)
         do {
             return try await retrying(operation, mode: mode) {
                 let response = try await self.http.send(request)

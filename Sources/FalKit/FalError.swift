@@ -54,6 +54,12 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
     case sizeMismatch(expected: Int, got: Int)
     /// A local file could not be written, flushed or renamed.
     case fileSystem(String)
+    /// A request that would carry the fal key (or the CDN token) names a host that may not
+    /// receive it (see ``HostPolicy``); nothing was sent. `url` is the URL as it was given.
+    case untrustedHost(url: String)
+    /// A reply went over one of the ``HTTPLimits``; the transfer was abandoned. `what` names the
+    /// reply, `limit` is the cap in bytes.
+    case replyTooLarge(what: String, limit: Int)
 
     /// A sentence a person can act on.
     public var description: String {
@@ -88,6 +94,17 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
             return "download incomplete: expected \(expected) bytes, got \(got); it was discarded, run again to retry"
         case .fileSystem(let text):
             return text
+        case .untrustedHost(let url):
+            let shown = Self.printable(url)
+            guard let origin = URLOrigin(url) else {
+                return "the fal key was not sent: the URL '\(shown)' (from fal's reply or a run record) does not name "
+                    + "its host unambiguously; only the hosts of FAL_QUEUE_URL and FAL_REST_URL receive the key"
+            }
+            return "the fal key was not sent to \(origin.hostAndPort): the key goes only to the hosts of FAL_QUEUE_URL "
+                + "and FAL_REST_URL (and fal's own domains when those are the defaults), and '\(shown)' (from fal's "
+                + "reply or a run record) names another host; nothing was sent to it"
+        case .replyTooLarge(let what, let limit):
+            return "\(what) went over its limit of \(Self.byteCount(limit)); the transfer was abandoned"
         }
     }
 
@@ -127,6 +144,26 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isUnreachable: Bool {
         if case .transport(let code, _) = self { return Self.isBeforeSending(code: code) }
         return false
+    }
+
+    /// `text` with control, non-ASCII and invisible characters escaped as `\u{…}`, for messages.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7f {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return out
+    }
+
+    /// `8 MiB`, `512 KiB`, or `1234 bytes` when not a whole number of KiB.
+    static func byteCount(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024, bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MiB" }
+        if bytes >= 1024, bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// Builds the error for a non-2xx response from fal's body (`detail`, `error_type`) and headers

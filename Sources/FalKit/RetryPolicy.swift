@@ -99,13 +99,20 @@ public struct PollingPolicy: Sendable, Equatable {
     public var maxInterval: Double
     /// Seconds without any byte on the status stream (keep-alives count) before falling back to polling.
     public var streamIdleTimeout: Double
+    /// Seconds the status stream may send bytes (keep-alives) without a single event before it is
+    /// abandoned for polling.
+    public var streamEventTimeout: Double
 
-    /// Creates a policy; defaults 0.5 s, ×1.5, 5 s, 20 s stream idle timeout.
-    public init(initialInterval: Double = 0.5, factor: Double = 1.5, maxInterval: Double = 5, streamIdleTimeout: Double = 20) {
+    /// Creates a policy; defaults 0.5 s, ×1.5, 5 s, 20 s stream idle timeout, 60 s without an event.
+    public init(
+        initialInterval: Double = 0.5, factor: Double = 1.5, maxInterval: Double = 5, streamIdleTimeout: Double = 20,
+        streamEventTimeout: Double = 60
+    ) {
         self.initialInterval = initialInterval
         self.factor = factor
         self.maxInterval = maxInterval
         self.streamIdleTimeout = streamIdleTimeout
+        self.streamEventTimeout = streamEventTimeout
     }
 
     /// The defaults.

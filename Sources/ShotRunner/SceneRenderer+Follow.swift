@@ -94,6 +94,13 @@ extension SceneRenderer {
         let id = record.requestID ?? "?"
         let advice = "request \(id) stays recorded: the render may still finish on fal, and running the same command again picks it up"
         if let falError = error as? FalError {
+            if case .untrustedHost = falError {
+                await permit.release()
+                return unfinished(
+                    name,
+                    "\(falError); its record '\(store.recordPath(name))' names a host that is not fal's: restore the "
+                        + "record, or run with --force --shot \(name) to render it again")
+            }
             if falError.isKeyRefused {
                 noteRunWide(falError)
                 await permit.release()

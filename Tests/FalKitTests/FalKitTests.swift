@@ -40,11 +40,11 @@ import Testing
 }
 
 @Suite struct SSEParserTests {
-    @Test func eventsSplitAcrossChunksWithCommentsAndCRLF() {
+    @Test func eventsSplitAcrossChunksWithCommentsAndCRLF() throws {
         var parser = SSEParser()
         var events: [SSEEvent] = []
         let text = ": keepalive\r\n\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\nevent: x\ndata:2\n\n: bye\n"
-        for byte in Array(text.utf8) { events += parser.feed([byte]) }
+        for byte in Array(text.utf8) { events += try parser.feed([byte]) }
         #expect(events.map(\.data) == ["{\"a\":\n1}", "2"])
         #expect(events.map(\.event) == ["message", "x"])
     }

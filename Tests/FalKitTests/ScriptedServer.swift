@@ -18,6 +18,10 @@ struct ScriptedResponse: Sendable {
     /// Stream these chunks (no Content-Length), pausing `chunkDelay` between them, then close.
     var chunks: [[UInt8]]?
     var chunkDelay: Double = 0.02
+    /// After the body (or the chunks), send these bytes again and again (no Content-Length),
+    /// pausing `repeatDelay` between them, until the client goes away: an endless reply.
+    var repeating: [UInt8]?
+    var repeatDelay: Double = 0
 
     static func json(_ status: Int, _ text: String, headers: [(String, String)] = []) -> ScriptedResponse {
         ScriptedResponse(
@@ -188,7 +192,9 @@ final class ScriptedServer: @unchecked Sendable {
 
         var head2 = "HTTP/1.1 \(response.status) Scripted\r\n"
         for (name, value) in response.headers { head2 += "\(name): \(value)\r\n" }
-        if response.chunks == nil { head2 += "Content-Length: \(response.body.count)\r\n" }
+        if response.chunks == nil && response.repeating == nil {
+            head2 += "Content-Length: \(response.body.count)\r\n"
+        }
         head2 += "Connection: close\r\n\r\n"
         guard sendAll(connection, Array(head2.utf8)) else { return }
         if let chunks = response.chunks {
@@ -199,7 +205,12 @@ final class ScriptedServer: @unchecked Sendable {
         } else if let limit = response.closeAfterBytes {
             _ = sendAll(connection, Array(response.body.prefix(limit)))
         } else {
-            _ = sendAll(connection, response.body)
+            guard sendAll(connection, response.body) else { return }
+        }
+        if let piece = response.repeating {
+            while sendAll(connection, piece) {
+                if response.repeatDelay > 0 { Thread.sleep(forTimeInterval: response.repeatDelay) }
+            }
         }
     }
 

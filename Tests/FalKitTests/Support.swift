@@ -21,7 +21,7 @@ struct Harness {
     let retries: Collector<RetryEvent>
     let logs: Collector<HTTPLogEvent>
 
-    init(maxAttempts: Int = 6, streamIdleTimeout: Double = 20) throws {
+    init(maxAttempts: Int = 6, streamIdleTimeout: Double = 20, streamEventTimeout: Double = 60) throws {
         server = try ScriptedServer()
         let sleeps = Collector<Double>()
         let retries = Collector<RetryEvent>()
@@ -35,7 +35,7 @@ struct Harness {
         let base = server.baseURL
         client = FalClient(
             key: try FalKey(testKey), endpoints: FalEndpoints(queue: base, rest: base, cdn: base), http: http,
-            retryPolicy: policy, polling: PollingPolicy(streamIdleTimeout: streamIdleTimeout),
+            retryPolicy: policy, polling: PollingPolicy(streamIdleTimeout: streamIdleTimeout, streamEventTimeout: streamEventTimeout),
             onRetry: { retries.append($0) })
     }
 

@@ -15,6 +15,13 @@ enum TransferSink: Sendable {
     case file(Int32)
     /// Hand each received chunk to a callback, on the engine thread.
     case chunks(@Sendable ([UInt8]) -> Void)
+
+    /// Whether the body is handed on chunk by chunk (its reader caps what it keeps) rather than
+    /// collected, which ``HTTPRequest/maxBodyBytes`` bounds.
+    var isStreamed: Bool {
+        if case .chunks = self { return true }
+        return false
+    }
 }
 
 /// One libcurl easy handle with everything it points into: the header list, the request body,
@@ -48,6 +55,12 @@ final class CurlTransfer: @unchecked Sendable {
     private var bytesReceived = 0
     private var writeFailure: String?
     private var idleFailure: String?
+    /// Set when the reply went over one of the ``HTTPLimits``; the transfer fails with it.
+    private var limitFailure: FalError?
+    /// Set when an error reply's body was cut at ``HTTPLimits/maxErrorBodyBytes``: the transfer
+    /// was stopped there and the reply is reported with the prefix kept.
+    private var errorBodyCut = false
+    private var headerBytes = 0
     private var lastActivity = ContinuousClock.now
     private(set) var isFinished = false
 
@@ -191,8 +204,15 @@ final class CurlTransfer: @unchecked Sendable {
         return true
     }
 
-    fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+    /// Returns false to abort when the response's header block is over ``HTTPLimits/maxHeaderBytes``.
+    fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
         lastActivity = ContinuousClock.now
+        headerBytes += bytes.count
+        guard headerBytes <= HTTPLimits.maxHeaderBytes else {
+            limitFailure = .replyTooLarge(
+                what: "the header of the reply to \(request.method) \(request.url)", limit: HTTPLimits.maxHeaderBytes)
+            return false
+        }
         var end = bytes.count
         while end > 0, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
@@ -200,21 +220,37 @@ final class CurlTransfer: @unchecked Sendable {
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             headers = HTTPHeaders()
+            headerBytes = bytes.count
             body.removeAll(keepingCapacity: true)
-            return
+            return true
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
+        guard let colon = line.firstIndex(of: ":") else { return true }
         let name = line[..<colon].trimmingCharacters(in: .whitespaces)
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         headers.add(name, value)
+        return true
     }
 
     /// Handles body bytes; returns false to make libcurl abort with CURLE_WRITE_ERROR.
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         lastActivity = ContinuousClock.now
         guard (200..<300).contains(status) else {
-            body.append(contentsOf: bytes)
+            // Only the start of an error body is kept: it feeds the error text, nothing more.
+            let room = HTTPLimits.maxErrorBodyBytes - body.count
+            body.append(contentsOf: bytes.prefix(max(0, room)))
+            if bytes.count > room {
+                errorBodyCut = true
+                return false
+            }
             return true
+        }
+        if !sink.isStreamed {
+            let announced = headers["Content-Length"].flatMap { Int($0) } ?? 0
+            if bytesReceived + bytes.count > request.maxBodyBytes || announced > request.maxBodyBytes {
+                limitFailure = .replyTooLarge(
+                    what: "the reply to \(request.method) \(request.url)", limit: request.maxBodyBytes)
+                return false
+            }
         }
         bytesReceived += bytes.count
         switch sink {
@@ -252,10 +288,13 @@ final class CurlTransfer: @unchecked Sendable {
         } else if let idleFailure {
             outcome = .failure(FalError.transport(code: Int(CURLE_OPERATION_TIMEDOUT.rawValue), message: idleFailure))
             errorText = idleFailure
+        } else if let limitFailure {
+            outcome = .failure(limitFailure)
+            errorText = limitFailure.description
         } else if let writeFailure {
             outcome = .failure(FalError.transport(code: Int(CURLE_WRITE_ERROR.rawValue), message: writeFailure))
             errorText = writeFailure
-        } else if let code, code != CURLE_OK {
+        } else if let code, code != CURLE_OK, !(errorBodyCut && code == CURLE_WRITE_ERROR) {
             let detail = String(cString: errorBuffer)
             var message = curl.errorText(code)
             if !detail.isEmpty && detail != message { message += ": " + detail }
@@ -307,8 +346,8 @@ private let curlHeaderCallback: shotc_curl_data_callback = { data, size, count, 
     guard let user else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue()
     let length = size * count
-    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
-    return length
+    let accepted = transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    return accepted ? length : 0
 }
 
 /// CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).

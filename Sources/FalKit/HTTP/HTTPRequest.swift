@@ -116,12 +116,17 @@ public struct HTTPRequest: Sendable {
     /// when a reused keep-alive connection turns out to be dead; for a request that must never be
     /// sent twice (a paid submit) that is a second bill, so it gets a connection of its own.
     public var freshConnection = false
+    /// The most bytes a successful reply body may have, in memory or written to a file; more
+    /// abandons the transfer with ``FalError/replyTooLarge(what:limit:)``. Streamed bodies
+    /// (``HTTPClient/stream(_:)``) are not counted: their reader caps what it keeps.
+    public var maxBodyBytes: Int
 
-    /// Creates a request; by default 120 s overall, 30 s idle, 10 s to connect, no redirects.
+    /// Creates a request; by default 120 s overall, 30 s idle, 10 s to connect, no redirects,
+    /// a body of at most ``HTTPLimits/maxReplyBytes``.
     public init(
         method: HTTPMethod = .get, url: String, headers: HTTPHeaders = [:], body: [UInt8]? = nil,
         timeout: Double? = 120, idleTimeout: Double = 30, connectTimeout: Double = 10,
-        followRedirects: Bool = false
+        followRedirects: Bool = false, maxBodyBytes: Int = HTTPLimits.maxReplyBytes
     ) {
         self.method = method
         self.url = url
@@ -131,6 +136,7 @@ public struct HTTPRequest: Sendable {
         self.idleTimeout = idleTimeout
         self.connectTimeout = connectTimeout
         self.followRedirects = followRedirects
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
