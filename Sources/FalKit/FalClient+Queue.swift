@@ -48,12 +48,22 @@ extension FalClient {
     /// Delivers statuses to the caller, dropping repeats and log lines already delivered.
     struct StatusFollower {
         let continuation: AsyncThrowingStream<QueueStatus, Error>.Continuation
+        /// Log lines delivered, the newest ``maxRemembered``: fal repeats a moving window of recent
+        /// lines, so older ones need not be remembered, and a hostile stream cannot grow this.
         var seenLogs: Set<RequestLog> = []
+        var seenOrder: [RequestLog] = []
+        static let maxRemembered = 4096
         var lastDelivered: QueueStatus?
 
         /// Delivers `status` if it says something new; returns true once it was the completed status.
         mutating func deliver(_ status: QueueStatus) -> Bool {
             let fresh = status.logs.filter { seenLogs.insert($0).inserted }
+            seenOrder += fresh
+            if seenOrder.count > Self.maxRemembered {
+                let dropped = seenOrder.count - Self.maxRemembered
+                for log in seenOrder[..<dropped] { seenLogs.remove(log) }
+                seenOrder.removeFirst(dropped)
+            }
             let trimmed = status.replacingLogs(fresh)
             var repeatsRunning = false
             if case .inProgress(let logs) = trimmed, logs.isEmpty, case .inProgress? = lastDelivered {

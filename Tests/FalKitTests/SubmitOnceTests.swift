@@ -1,6 +1,6 @@
 // A submit is sent once: not by shotc's retries (FalKitTests), and not by libcurl either, which
 // silently sends a request again when a reused keep-alive connection turns out to be closed.
-import FalKit
+@testable import FalKit
 import Foundation
 import Testing
 
@@ -26,5 +26,22 @@ import Testing
             #expect(error.submitMayHaveBeenAccepted, "\(error)")
         }
         #expect(try control.requests().count == 2, "fal accepted the dropped submit more than once")
+    }
+}
+
+@Suite struct StatusFollowerTests {
+    @Test("the log lines remembered for de-duplication are bounded")
+    func rememberedLogsAreBounded() {
+        let (stream, continuation) = AsyncThrowingStream<QueueStatus, Error>.makeStream()
+        _ = stream
+        var follower = FalClient.StatusFollower(continuation: continuation)
+        let limit = FalClient.StatusFollower.maxRemembered
+        let logs = (0..<(limit + 100)).map { RequestLog(message: "frame \($0)", level: "INFO", timestamp: "t\($0)") }
+        _ = follower.deliver(.inProgress(logs: logs))
+        #expect(follower.seenLogs.count == limit)
+        #expect(follower.seenOrder.count == limit)
+        // The newest are still remembered: a repeat of them is not delivered again.
+        _ = follower.deliver(.inProgress(logs: Array(logs.suffix(10))))
+        #expect(follower.seenLogs.count == limit)
     }
 }
