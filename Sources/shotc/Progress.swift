@@ -2,6 +2,7 @@ import FalKit
 import Foundation
 import ShotKit
 import ShotRunner
+import Synchronization
 
 /// How `shotc run` shows progress.
 enum ProgressMode {
@@ -14,8 +15,60 @@ enum ProgressMode {
 }
 
 /// Turns run events into what a person (or a program) sees. Events arrive from many tasks at
-/// once; a lock keeps the output whole.
-final class ProgressReporter: @unchecked Sendable {
+/// once; the display's state sits behind one mutex, so the output stays whole.
+final class ProgressReporter: Sendable {
+    private let display: Mutex<ProgressDisplay>
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+    private let began = Date()
+    /// Whether the live display is drawn (a terminal, and not `-q`).
+    let drawsLive: Bool
+
+    /// A reporter in `mode`; `quiet` keeps problems and notices only, `verbose` adds HTTP lines.
+    init(mode: ProgressMode, quiet: Bool, verbose: Bool) {
+        display = Mutex(ProgressDisplay(mode: mode, quiet: quiet, verbose: verbose))
+        drawsLive = mode == .live && !quiet
+    }
+
+    /// Starts the once-a-second redraw of elapsed times (live mode only).
+    func start() {
+        guard drawsLive else { return }
+        let task = Task { [weak self] in
+            while true {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                if Task.isCancelled { return }
+                self?.display.withLock { $0.redraw() }
+            }
+        }
+        ticker.withLock { $0 = task }
+    }
+
+    /// Stops redrawing and leaves the last frame on screen; after Ctrl-C (`interrupted`) the
+    /// shots still going are marked first. Nothing is drawn after this, so what is written next
+    /// (the summary, the advice after Ctrl-C) stays visible.
+    func stop(interrupted: Bool = false) {
+        ticker.withLock { ticker in
+            ticker?.cancel()
+            ticker = nil
+        }
+        display.withLock { $0.stop(interrupted: interrupted) }
+    }
+
+    /// How many shots have a request on fal and were stopped by Ctrl-C before their end.
+    var stillOnFal: Int { display.withLock { $0.stillOnFal } }
+
+    /// Shows `event` as the mode wants (any task may call it).
+    func handle(_ event: RunEvent) { display.withLock { $0.handle(event) } }
+
+    /// Writes a line of the program's own (above the live display, which is redrawn under it).
+    func say(_ text: String) { display.withLock { $0.say(text) } }
+
+    /// The wall time since the reporter was made.
+    var elapsedSeconds: Double { Date().timeIntervalSince(began) }
+}
+
+/// What the live display, the lines and the JSON events are made from; only
+/// ``ProgressReporter`` touches it, under its mutex.
+private struct ProgressDisplay {
     private enum Phase {
         case waiting, uploading, queued(Int?), rendering, downloading, done(String), upToDate(String)
         case failed(String), unfinished(String), held(String)
@@ -48,19 +101,16 @@ final class ProgressReporter: @unchecked Sendable {
     private let mode: ProgressMode
     private let quiet: Bool
     private let verbose: Bool
-    private let lock = NSLock()
     private var order: [String] = []
     private var shots: [String: ShotLine] = [:]
     private var uploads: (done: Int, total: Int) = (0, 0)
     private var drawnLines = 0
-    private var ticker: Task<Void, Never>?
     /// Set once the final frame is drawn: nothing redraws (or wipes) the screen after it.
     private var finished = false
     /// Notices already shown: each is shown once.
     private var noticesShown: Set<String> = []
     /// Failure messages already shown, with the first shot that had each.
     private var failuresShown: [String: String] = [:]
-    private let began = Date()
     /// Made once: a formatter is costly, and every event line needs one.
     private let clock: DateFormatter = {
         let formatter = DateFormatter()
@@ -68,7 +118,6 @@ final class ProgressReporter: @unchecked Sendable {
         return formatter
     }()
 
-    /// A reporter in `mode`; `quiet` keeps problems and notices only, `verbose` adds HTTP lines.
     init(mode: ProgressMode, quiet: Bool, verbose: Bool) {
         self.mode = mode
         self.quiet = quiet
@@ -78,26 +127,10 @@ final class ProgressReporter: @unchecked Sendable {
     /// Whether the live display is drawn (a terminal, and not `-q`).
     var drawsLive: Bool { mode == .live && !quiet }
 
-    /// Starts the once-a-second redraw of elapsed times (live mode only).
-    func start() {
-        guard drawsLive else { return }
-        ticker = Task { [weak self] in
-            while true {
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
-                if Task.isCancelled { return }
-                self?.redraw()
-            }
-        }
-    }
-
     /// Stops redrawing and leaves the last frame on screen; after Ctrl-C (`interrupted`) the
     /// shots still going are marked first. Nothing is drawn after this, so what is written next
     /// (the summary, the advice after Ctrl-C) stays visible.
-    func stop(interrupted: Bool = false) {
-        ticker?.cancel()
-        ticker = nil
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func stop(interrupted: Bool = false) {
         if interrupted {
             for name in order {
                 guard var line = shots[name], !line.phase.isSettled else { continue }
@@ -116,8 +149,6 @@ final class ProgressReporter: @unchecked Sendable {
 
     /// How many shots have a request on fal and were stopped by Ctrl-C before their end.
     var stillOnFal: Int {
-        lock.lock()
-        defer { lock.unlock() }
         return order.filter { name in
             guard let line = shots[name] else { return false }
             if case .interrupted(true, false) = line.phase { return true }
@@ -126,9 +157,7 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Shows `event` as the mode wants (any task may call it).
-    func handle(_ event: RunEvent) {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func handle(_ event: RunEvent) {
         let firstFailure = apply(event)
         switch mode {
         case .json:
@@ -172,9 +201,7 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Writes a line of the program's own (above the live display, which is redrawn under it).
-    func say(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func say(_ text: String) {
         if drawsLive, !finished {
             clear()
             Terminal.writeError(text + "\n")
@@ -187,7 +214,7 @@ final class ProgressReporter: @unchecked Sendable {
 
     /// Updates the shot table; true when the event is a notice or a problem whose message is
     /// shown for the first time (so it is printed in full, once).
-    private func apply(_ event: RunEvent) -> Bool {
+    private mutating func apply(_ event: RunEvent) -> Bool {
         func update(_ shot: String, _ change: (inout ShotLine) -> Void) {
             if shots[shot] == nil { order.append(shot) }
             change(&shots[shot, default: ShotLine()])
@@ -286,7 +313,7 @@ final class ProgressReporter: @unchecked Sendable {
         Terminal.writeError("\u{1B}[\(drawnLines)A\u{1B}[J")
     }
 
-    private func draw() {
+    private mutating func draw() {
         let width = max(4, order.map(\.count).max() ?? 0)
         var lines: [String] = []
         if uploads.total > 0 { lines.append("uploads: \(uploads.done)/\(uploads.total)") }
@@ -302,9 +329,7 @@ final class ProgressReporter: @unchecked Sendable {
         drawnLines = lines.count
     }
 
-    private func redraw() {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func redraw() {
         if drawsLive, !finished { draw() }
     }
 
@@ -398,9 +423,6 @@ final class ProgressReporter: @unchecked Sendable {
         }
         return .object(fields)
     }
-
-    /// The wall time since the reporter was made.
-    var elapsedSeconds: Double { Date().timeIntervalSince(began) }
 }
 
 extension HTTPLogEvent {
