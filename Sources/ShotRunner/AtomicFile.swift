@@ -1,6 +1,11 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// Numbers the temporary files of this process, so two writes of one file at once never share one.
+private let temporaryNumbers = Atomic<Int>(0)
 
 /// A file-system operation that failed, with the system's reason.
 public struct FileWriteError: Error, CustomStringConvertible, Sendable {
@@ -15,10 +20,12 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
 /// Writing files so that a reader never sees half of one: write a temporary file beside it,
 /// flush it to disk, rename it into place.
 public enum AtomicFile {
-    /// Writes `bytes` to `path` atomically.
+    /// Writes `bytes` to `path` atomically. Concurrent writes of one path each use a temporary
+    /// file of their own (`PATH.tmp-PID-N`); the last rename wins, and every version is whole.
     public static func write(_ bytes: [UInt8], to path: String) throws(FileWriteError) {
-        let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let number = temporaryNumbers.add(1, ordering: .relaxed).newValue
+        let temporary = "\(path).tmp-\(getpid())-\(number)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(temporary) }
         var written = 0
         while written < bytes.count {

@@ -47,12 +47,12 @@ final class UploadCache: Sendable {
     func url(_ key: String) -> String? { urls.withLock { $0[key] } }
 
     /// Remembers `url` for `key` and writes the cache file (best effort: it only saves uploads).
+    /// Written under the lock, so a later version never loses to an earlier one.
     func remember(_ url: String, for key: String) {
-        let snapshot = urls.withLock { urls in
+        urls.withLock { urls in
             urls[key] = url
-            return urls
+            try? store.saveUploadCache(urls)
         }
-        try? store.saveUploadCache(snapshot)
     }
 }
 

@@ -168,7 +168,7 @@ import Testing
     @Test func cancellingTheTaskCancelsTheTransferPromptly() async throws {
         let h = try Harness()
         defer { h.server.stop() }
-        h.server.script("GET", "/slow", [ScriptedResponse.json(200, "{}").delayed(10)])
+        h.server.script("GET", "/slow", [ScriptedResponse.json(200, "{}").delayed(30)])
         let http = try HTTPClient()
         let url = "\(h.base)/slow"
         let task = Task { try await http.send(HTTPRequest(url: url)) }
@@ -176,7 +176,8 @@ import Testing
         let started = Date()
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(Date().timeIntervalSince(started) < 1.5)
+        // Far from the 30 s answer; loose enough for two loaded cores.
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func alreadyCancelledTaskNeverSends() async throws {
