@@ -100,48 +100,58 @@ public struct DiagnosticRenderer: Sendable {
     /// A source line as shown: a tab as four spaces, a byte-order mark as nothing, invalid
     /// UTF-8 as U+FFFD, an invisible or control character as its escape (``DisplayText``);
     /// with the screen column before each byte offset (`columns[i]` for the `i`th byte,
-    /// `columns[count]` at the end), counting one per character shown.
+    /// `columns[count]` at the end), counting one per character shown. Built as bytes: a
+    /// snippet is made for every diagnostic, and a line may be long.
     private func shownLine(_ bytes: ArraySlice<UInt8>) -> (text: String, columns: [Int]) {
         let line = Array(bytes)
-        var text = ""
+        var shown: [UInt8] = []
+        shown.reserveCapacity(line.count)
         var columns = [Int](repeating: 0, count: line.count + 1)
         var column = 0
         var index = 0
+        func append(escapeOf value: UInt32) {
+            let escape = DisplayText.escape(Unicode.Scalar(value) ?? "\u{FFFD}")
+            shown += escape.utf8
+            column += escape.utf8.count
+        }
         while index < line.count {
             let byte = line[index]
             var length = 1
-            var shown: String
-            if byte == UInt8(ascii: "\t") {
-                shown = "    "
-            } else if byte >= 0x20, byte < 0x7F {
-                shown = String(UnicodeScalar(byte))
+            columns[index] = column
+            if byte >= 0x20, byte < 0x7F {
+                shown.append(byte)
+                column += 1
+            } else if byte == UInt8(ascii: "\t") {
+                shown += [0x20, 0x20, 0x20, 0x20]
+                column += 4
             } else if byte < 0x80 {
-                shown = DisplayText.escape(Unicode.Scalar(byte))
+                append(escapeOf: UInt32(byte))
             } else {
                 length = Lexer.utf8SequenceLength(in: line, at: index)
                 if length == 0 {
                     length = 1
-                    shown = "\u{FFFD}"
+                    shown += [0xEF, 0xBF, 0xBD]  // U+FFFD
+                    column += 1
                 } else {
-                    let scalar =
-                        String(decoding: line[index..<(index + length)], as: UTF8.self)
-                        .unicodeScalars.first ?? "\u{FFFD}"
-                    if scalar == "\u{FEFF}", bytes.startIndex + index == 0 {
-                        shown = ""
+                    var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                    for offset in 1..<length { value = value << 6 | UInt32(line[index + offset] & 0x3F) }
+                    let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+                    if value == 0xFEFF, bytes.startIndex + index == 0 {
+                        // A byte-order mark at the start of the file takes no column.
                     } else if DisplayText.needsEscape(scalar) {
-                        shown = DisplayText.escape(scalar)
+                        append(escapeOf: value)
                     } else {
-                        shown = String(scalar)
+                        shown += line[index..<(index + length)]
+                        column += 1
                     }
                 }
+                // Inside a character, the column before it.
+                for offset in (index + 1)..<(index + length) { columns[offset] = columns[index] }
             }
-            for offset in index..<(index + length) { columns[offset] = column }
-            text += shown
-            column += shown.unicodeScalars.count
             index += length
         }
         columns[line.count] = column
-        return (text, columns)
+        return (String(decoding: shown, as: UTF8.self), columns)
     }
 
     private enum Color: String {
