@@ -36,9 +36,12 @@ ambiguity" (fal has a paid request shotc lost), left out of the run's final chec
 run must still converge. (--force-unresolved forces anyway and counts an acknowledged double submit.)
 These should be rare: only acceptThenDrop, or a SIGKILL between sending a submit and recording its id.
 
-Self-check: `--self-check` runs the soak against a deliberately careless runner built into this script
-(it submits each shot twice, writes records and videos in place, slowly) and succeeds only if the soak
-reports all three kinds of violation: a double submit, a partial video, a record that does not parse.
+Self-check: `--self-check` runs the soak twice with runners built into this script: a deliberately
+careless one (it submits each shot twice, writes records and videos in place, slowly), where the soak
+must report all three kinds of violation (a double submit, a partial video, a record that does not
+parse), and a reference one that keeps issue 6's contract in the simplest way (record first, submit
+retried only where fal cannot have accepted, following never fails a render, atomic files), where the
+soak must report none over --runs runs under full chaos. So a finding is about shotc, not the soak.
 
 Reproducing: runs are seeded from --seed and the run number (--first-run R --runs 1 replays run R's
 draws); timings are real, so a replay draws the same faults but may interleave differently.
@@ -891,34 +894,212 @@ def careless_shotc(argv):
     return 0
 
 
-def self_check(args):
-    """Runs the soak against the careless runner; true when it caught every kind of violation."""
-    wrapper_folder = tempfile.mkdtemp(prefix="shotc-soak-careless-")
-    try:
-        wrapper = os.path.join(wrapper_folder, "shotc")
-        with open(wrapper, "w") as handle:
-            handle.write('#!/bin/sh\nexec "%s" "%s" careless-shotc "$@"\n' % (sys.executable, os.path.abspath(__file__)))
-        os.chmod(wrapper, 0o755)
-        args.shotc = wrapper
-        args.kill_rate = 0.0
-        args.restart_rate = 0.0
-        args.max_invocations = 4
-        soak = Soak(args)
+def write_atomically(path, data):
+    temporary = "%s.tmp-%d" % (path, os.getpid())
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def reference_shotc(argv):
+    """Acts as `shotc run` the way issue 6's contract says, in the simplest form (one shot at a time, no
+    uploads): the record first, submit retried only where fal cannot have accepted, following that never
+    fails a render, atomic files. Used by --self-check to show the soak passes a runner that keeps the
+    promise, ambiguities and all."""
+    import http.client
+    if "--help" in argv:
+        print("usage: reference-shotc run SCENE -o DIR [-j N] [--shot NAME]... [--force] [--yes]")
+        return 0
+    scene, out = argv[1], argv[argv.index("-o") + 1]
+    force = "--force" in argv
+    selected = [argv[index + 1] for index, value in enumerate(argv) if value == "--shot"]
+    base = os.environ["FAL_QUEUE_URL"]
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    key = {"Authorization": "Key " + os.environ["FAL_KEY"]}
+    endpoint = "fal-ai/kling-video/o1/standard/reference-to-video"
+    with open(scene) as handle:
+        prompts = re.findall(r"^  (Take r\d+ (s\d+):.*)$", handle.read(), re.M)
+
+    def save(record):
+        write_atomically(os.path.join(out, record["shot"] + ".run.json"), json.dumps(record).encode())
+
+    def call(method, url, body=None):
+        """(status, headers, bytes); raises OSError subclasses for transport failures."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers=dict(key, **{"Content-Type": "application/json"}))
         try:
-            soak.chaos_free = True
-            completed_runs, elapsed = soak.main()
-            print(soak.summary(completed_runs, elapsed))
-        finally:
-            kill_children()
-            shutil.rmtree(soak.workdir, ignore_errors=True)
+            with opener.open(request, timeout=3) as reply:
+                return reply.status, reply.headers, reply.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def submit(shot, prompt):
+        """The new record's state: submitted/submitting with an id, submitting without one, or failed."""
+        record = {"shot": shot, "state": "submitting", "fingerprint": prompt, "endpoint": endpoint,
+                  "body": {"prompt": prompt}}
+        save(record)
+        for attempt in range(6):
+            try:
+                status, headers, data = call("POST", base + "/" + endpoint, {"prompt": prompt})
+            except urllib.error.URLError as error:
+                if isinstance(error.reason, ConnectionRefusedError):
+                    time.sleep(0.05 * 2 ** attempt)  # no connection made: fal cannot have it
+                    continue
+                return record  # sent, then lost: fal may have it
+            except (http.client.HTTPException, OSError):
+                return record  # sent, then lost: fal may have it
+            request_id = headers.get("x-fal-request-id")
+            if status == 200:
+                record.update(state="submitted", request_id=json.loads(data)["request_id"])
+                save(record)
+                return record
+            if status in (408, 409, 429) or (status in (502, 503, 504) and not request_id):
+                time.sleep(0.05 * 2 ** attempt)
+                continue
+            if request_id and status >= 500:
+                record["request_id"] = request_id  # may have reached fal: resume it next time
+                save(record)
+                return record
+            if 400 <= status < 500:
+                record.update(state="failed", error="rejected at submit: %d" % status)
+                save(record)
+                return record
+            return record  # a 500 without an id: fal may have it
+        record.update(state="failed", error="not accepted after retries")
+        save(record)
+        return record
+
+    def follow(record):
+        """Follows to the end: "completed", "failed" (fal said so), or "unfinished"."""
+        url = "%s/fal-ai/kling-video/requests/%s" % (base, record["request_id"])
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline:
+            try:
+                status, _, data = call("GET", url + "/status")
+                if status == 404 and record["state"] == "submitting":
+                    record.update(state="failed", error="fal does not know this request")
+                    save(record)
+                    return "failed"
+                if status == 202 or status != 200:
+                    time.sleep(0.05)
+                    continue
+                if record["state"] == "submitting":
+                    record["state"] = "submitted"
+                    save(record)
+                reply = json.loads(data)
+                status, _, data = call("GET", url)
+                if status == 200 and not reply.get("error"):
+                    video = json.loads(data)["video"]
+                    with opener.open(video["url"], timeout=3) as download:
+                        content = download.read()
+                    if len(content) != video["file_size"]:
+                        continue
+                    part = os.path.join(out, record["shot"] + ".mp4.part")
+                    with open(part, "wb") as handle:
+                        handle.write(content)
+                    os.replace(part, os.path.join(out, record["shot"] + ".mp4"))
+                    record["state"] = "completed"
+                    save(record)
+                    return "completed"
+                if reply.get("error"):
+                    # fal declared the render failed; the result (any status) only adds its detail.
+                    detail = reply["error"]
+                    if 400 <= status < 500:
+                        detail = str(json.loads(data).get("detail", detail))
+                    record.update(state="failed", error=detail)
+                    save(record)
+                    return "failed"
+                time.sleep(0.05)
+            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError, KeyError):
+                time.sleep(0.05)
+        return "unfinished"
+
+    outcome = 0
+    try:
+        for prompt, shot in prompts:
+            if selected and shot not in selected:
+                continue
+            try:
+                with open(os.path.join(out, shot + ".run.json")) as handle:
+                    record = json.load(handle)
+            except FileNotFoundError:
+                record = None
+            if record and not force:
+                if record["state"] == "completed":
+                    continue
+                if record["state"] == "submitting" and not record.get("request_id"):
+                    print("%s: fal may have accepted a request shotc cannot confirm; --force resubmits" % shot)
+                    outcome = max(outcome, 4)
+                    continue
+            if not record or force or record["state"] in ("failed", "cancelled"):
+                record = submit(shot, prompt)
+            if not record.get("request_id"):
+                outcome = max(outcome, 4 if record["state"] == "submitting" else 3)
+                continue
+            result = follow(record)
+            if result == "failed":
+                outcome = max(outcome, 3)
+            elif result == "unfinished":
+                outcome = max(outcome, 4)
+    except KeyboardInterrupt:
+        return 130
+    return outcome
+
+
+def self_check(args):
+    """Runs the soak against the careless runner (it must catch a double submit, a partial video and a
+    record that does not parse) and against the reference runner under full chaos (it must find nothing)."""
+    wrapper_folder = tempfile.mkdtemp(prefix="shotc-soak-self-check-")
+    settings = dict(vars(args))
+    try:
+        def wrapper(mode):
+            path = os.path.join(wrapper_folder, mode)
+            with open(path, "w") as handle:
+                handle.write('#!/bin/sh\nexec "%s" "%s" %s "$@"\n' % (sys.executable, os.path.abspath(__file__), mode))
+            os.chmod(path, 0o755)
+            return path
+
+        def soak_with(shotc, runs, chaos):
+            vars(args).update(settings)
+            args.shotc = shotc
+            args.runs = runs
+            if not chaos:
+                args.kill_rate = args.restart_rate = 0.0
+                args.max_invocations = 4
+            soak = Soak(args)
+            soak.chaos_free = not chaos
+            try:
+                completed_runs, elapsed = soak.main()
+                print(soak.summary(completed_runs, elapsed))
+            finally:
+                kill_children()
+                shutil.rmtree(soak.workdir, ignore_errors=True)
+            return soak
+
+        careless = soak_with(wrapper("careless-shotc"), 2, chaos=False)
         wanted = {"double submit": "paid twice", "partial video": "partial or wrong video",
                   "record that does not parse": "does not parse"}
-        missed = [name for name, text in wanted.items() if not any(text in found for found in soak.violations)]
+        missed = [name for name, text in wanted.items() if not any(text in found for found in careless.violations)]
+        reference = soak_with(wrapper("reference-shotc"), settings["runs"], chaos=True)
+        ok = True
         if missed:
-            print("soak self-check: FAILED, the soak missed: %s" % ", ".join(missed))
-            return False
-        print("soak self-check: ok, the soak caught a double submit, a partial video and a record that does not parse")
-        return True
+            print("soak self-check: FAILED, against a careless runner the soak missed: %s" % ", ".join(missed))
+            ok = False
+        else:
+            print("soak self-check: the soak caught a careless runner's double submit, partial video and "
+                  "record that does not parse")
+        if reference.violations:
+            print("soak self-check: FAILED, the soak reports %d violation(s) against the reference runner"
+                  % len(reference.violations))
+            ok = False
+        else:
+            print("soak self-check: the soak passes the reference runner (%d runs under chaos)" % settings["runs"])
+        if ok:
+            print("soak self-check: ok")
+        return ok
     finally:
         shutil.rmtree(wrapper_folder, ignore_errors=True)
 
@@ -971,6 +1152,8 @@ def parse_arguments(argv):
 def main(argv):
     if argv[:1] == ["careless-shotc"]:
         return careless_shotc(argv[1:])
+    if argv[:1] == ["reference-shotc"]:
+        return reference_shotc(argv[1:])
     args = parse_arguments(argv)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)

@@ -1,7 +1,7 @@
 // The fault soak (issue 6) in the test suite: `scripts/soak.py` drives the built shotc against the built
 // fal-standin through 12 randomized runs (faults of every kind, SIGKILL/SIGINT of shotc, stand-in restarts)
-// and checks the money invariants after every step; its self-check proves it catches a careless runner.
-// Everything stays on 127.0.0.1.
+// and checks the money invariants after every step; its self-check shows it fails a careless runner and passes a
+// reference one that keeps the contract. Everything stays on 127.0.0.1.
 import Foundation
 import Testing
 
