@@ -269,10 +269,11 @@ class Watcher(threading.Thread):
         self.stop_event.set()
         self.join(timeout=10)
 
-    def scan(self):
+    def scan(self, folder=None, depth=0):
+        """The output folder and the folders in it (one level), in case shotc keeps files in a subfolder."""
         try:
-            entries = list(os.scandir(self.folder))
-        except FileNotFoundError:
+            entries = list(os.scandir(folder or self.folder))
+        except (FileNotFoundError, NotADirectoryError):
             return
         for entry in entries:
             name = entry.name
@@ -280,6 +281,8 @@ class Watcher(threading.Thread):
                 self.check(entry.path, name, self.check_video)
             elif name.endswith(".run.json") or name == ".shotc-uploads.json":
                 self.check(entry.path, name, self.check_json)
+            elif depth == 0 and entry.is_dir(follow_symlinks=False):
+                self.scan(entry.path, 1)
 
     def check(self, path, name, checker):
         for attempt in range(2):
@@ -1153,7 +1156,10 @@ def main(argv):
     if argv[:1] == ["careless-shotc"]:
         return careless_shotc(argv[1:])
     if argv[:1] == ["reference-shotc"]:
-        return reference_shotc(argv[1:])
+        try:
+            return reference_shotc(argv[1:])
+        except KeyboardInterrupt:  # also when it lands before reference_shotc's own handler
+            return 130
     args = parse_arguments(argv)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
