@@ -314,7 +314,7 @@ class Watcher(threading.Thread):
         try:
             value = json.loads(data)
         except ValueError:
-            self.report("%s does not parse as JSON (%d bytes: %r)" % (name, len(data), data[:80]))
+            self.report("%s does not parse as JSON (%d bytes: %r)" % (name, len(data), data[:400]))
             return True
         if name.endswith(".run.json") and isinstance(value, dict):
             shot, request_id = value.get("shot"), value.get("request_id")
