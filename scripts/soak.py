@@ -1137,7 +1137,9 @@ def parse_arguments(argv):
     parser.add_argument("--stop-on-violation", action="store_true")
     parser.add_argument("--show-violations", type=int, default=15)
     parser.add_argument("--progress", type=int, default=0, help="print a line every N runs")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, records)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the work folder (logs, records); it is kept anyway after a violation")
+    parser.add_argument("--discard", action="store_true", help="remove the work folder even after a violation")
     parser.add_argument("--self-check", action="store_true",
                         help="run against a careless runner built in; succeed only if every kind of violation is caught")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -1195,7 +1197,7 @@ def main(argv):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         kill_children()
         if soak is not None:
-            if args.keep or (soak.violations and not os.environ.get("SOAK_CLEAN")):
+            if args.keep or (soak.violations and not args.discard):
                 print("soak: work folder kept: %s" % soak.workdir, file=sys.stderr)
             else:
                 shutil.rmtree(soak.workdir, ignore_errors=True)
