@@ -334,6 +334,8 @@ def make_references(folder):
         "kofi-front.png": ((320, 400), (60, 150, 80)),
         "kofi-side.png": ((360, 320), (200, 120, 40)),
         "lamp.png": ((320, 320), (220, 200, 60)),
+        "rope.png": ((400, 320), (150, 90, 40)),
+        "gull.png": ((320, 360), (240, 240, 250)),
     }
     for name, ((width, height), colour) in pictures.items():
         tinypng.write(os.path.join(folder, name), width, height, (230, 230, 235), (90, 90, 100),
@@ -341,12 +343,15 @@ def make_references(folder):
 
 
 def write_scene(path, run_number):
-    """A 4-shot scene; every prompt carries `Take rN sK:` so the stand-in's requests map to shots."""
+    """A 4-shot scene over 6 local pictures (uploaded in parallel on the first invocation); every prompt
+    carries `Take rN sK:` so the stand-in's requests map to shots."""
     lines = [
         "# Written by scripts/soak.py for run %d." % run_number, "",
         "duration 3s", "",
         "image harbor refs/harbor.png",
-        "image lamp refs/lamp.png", "",
+        "image lamp refs/lamp.png",
+        "image rope refs/rope.png",
+        "image gull refs/gull.png", "",
         "character kofi",
         "  front refs/kofi-front.png",
         "  refs  refs/kofi-side.png",
@@ -354,9 +359,9 @@ def write_scene(path, run_number):
     ]
     texts = [
         "@harbor at dusk, wide; the last ferry sounds its horn.",
-        "@kofi runs along the quay under @lamp.",
+        "@kofi runs along the quay under @lamp, past @rope and @gull.",
         "Close on @kofi, out of breath, @harbor behind him.",
-        "@lamp swings in the wind over an empty quay.",
+        "@lamp swings in the wind over an empty quay; @gull on @rope.",
     ]
     for index, text in enumerate(texts, 1):
         lines.append("shot s%d" % index)
