@@ -841,6 +841,10 @@ class Soak:
                       figures["ambiguities unresolved (fal had accepted; left to the user)"],
                       figures["ambiguities unresolved (fal had accepted; forced anyway)"],
                       figures["acknowledged double submits (--force after fal accepted)"]))
+        out.append("    (policy: a record left in \"submitting\" without a request id is forced with --shot NAME --force "
+                   "only when fal lists no request for the shot that shotc did not record; otherwise fal holds a "
+                   "paid request shotc lost, and the shot is left to the user: counted, not a violation, out of "
+                   "the final check%s)" % ("; --force-unresolved forces it anyway" if args.force_unresolved else ""))
         out.append("  watcher: %d polls, %d file reads" % (figures["watcher polls"], figures["watcher reads"]))
         out.append("  invariant violations: %d" % len(self.violations))
         kinds = collections.Counter(violation_kind(text) for text in self.violations)
