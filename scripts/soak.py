@@ -376,16 +376,22 @@ def write_scene(path, run_number):
 # Fault drawing
 
 
-def draw_faults(rng, figures):
-    """0-3 faults of random kinds; returns the JSON list for POST /_standin/faults and their labels."""
+FAULT_KINDS = ["status", "drop", "delay", "truncate", "renderFail", "reject", "acceptThenStatus",
+               "acceptThenDrop", "outage"]
+
+
+def draw_faults(rng, figures, first_kind=None):
+    """0-3 faults of random kinds (the first of kind `first_kind` when given); returns the JSON list for
+    POST /_standin/faults and their labels."""
     faults = []
     labels = []
     count = rng.choices([0, 1, 2, 3], weights=[1, 4, 3, 2])[0]
-    for _ in range(count):
-        kind = rng.choices(
-            ["status", "drop", "delay", "truncate", "renderFail", "reject", "acceptThenStatus",
-             "acceptThenDrop", "outage"],
-            weights=[30, 10, 8, 6, 6, 6, 8, 3, 5])[0]
+    if first_kind is not None:
+        count = max(1, count)
+    for index in range(count):
+        kind = rng.choices(FAULT_KINDS, weights=[30, 10, 8, 6, 6, 6, 8, 3, 5])[0]
+        if index == 0 and first_kind is not None:
+            kind = first_kind
         if kind == "status":
             route = rng.choices(["submit", "status", "stream", "result", "media", "token", "upload"],
                                 weights=[8, 5, 3, 4, 3, 1, 1])[0]
@@ -597,7 +603,10 @@ class Run:
             found.append(shot)
         return found
 
-    def invoke(self, extra, chaos):
+    def invoke(self, extra, chaos, first=False):
+        """One shotc invocation. The first chaos invocation of run N always has a fault of kind N (cycling
+        through every kind), a signal when N is a multiple of 3 (SIGKILL when of 6, else SIGINT) and a
+        stand-in restart during it when N is a multiple of 4, so even a dozen runs cover every kind."""
         soak = self.soak
         args = soak.args
         figures = soak.figures
@@ -607,13 +616,16 @@ class Run:
         kill = None
         restart = None
         if chaos:
-            faults, labels = draw_faults(self.rng, figures)
+            first_kind = FAULT_KINDS[(self.number - 1) % len(FAULT_KINDS)] if first else None
+            faults, labels = draw_faults(self.rng, figures, first_kind)
             soak.standin.add_faults(faults)
             window = soak.kill_window()
-            if self.rng.random() < args.kill_rate:
+            if self.rng.random() < args.kill_rate or (first and self.number % 3 == 0 and args.kill_rate > 0):
                 kill = (self.rng.uniform(0.0, window),
                         signal.SIGKILL if self.rng.random() < 0.5 else signal.SIGINT)
-            if self.rng.random() < args.restart_rate:
+                if first and self.number % 3 == 0:
+                    kill = (kill[0], signal.SIGKILL if self.number % 6 == 0 else signal.SIGINT)
+            if self.rng.random() < args.restart_rate or (first and self.number % 4 == 0 and args.restart_rate > 0):
                 restart = (self.rng.uniform(0.0, window), self.rng.uniform(0.0, 0.4))
             notes = list(labels)
             if kill is not None:
@@ -700,7 +712,7 @@ class Run:
                     extra.append("--force")
                     figures["--force invocations"] += 1
                 forced, force = force, []
-                status = self.invoke(extra, chaos)
+                status = self.invoke(extra, chaos, first=chaos and self.invocation == 0)
                 time.sleep(0.03)  # let a request still in the kernel's buffers reach the stand-in
                 by_shot = self.accepted()
                 self.judge_money(by_shot)
