@@ -1,7 +1,7 @@
 // The fault soak (issue 6) in the test suite: `scripts/soak.py` drives the built shotc against the built
 // fal-standin through 12 randomized runs (faults of every kind, SIGKILL/SIGINT of shotc, stand-in restarts)
-// and checks the money invariants after every step; its self-check proves it catches a careless runner.
-// Everything stays on 127.0.0.1.
+// and checks the money invariants after every step; its self-check shows it fails a careless runner and passes a
+// reference one that keeps the contract. Everything stays on 127.0.0.1.
 import Foundation
 import Testing
 
@@ -23,7 +23,7 @@ struct SoakTests {
         let shotc = try ShotcProcess.executableURL().path
         let standIn = try StandInProcess.executableURL().path
         let result = try Self.runSoak([
-            "--runs", "12", "--seed", String(Self.seed), "--shotc", shotc, "--standin", standIn,
+            "--runs", "12", "--seed", String(Self.seed), "--shotc", shotc, "--standin", standIn, "--discard",
         ])
         #expect(!result.timedOut, "the soak ran over \(Int(Self.timeLimit)) s\n\(result.output)")
         #expect(result.status == 0, "soak exit \(result.status) after \(Int(result.seconds)) s\n\(result.output)")
@@ -33,7 +33,7 @@ struct SoakTests {
     @Test("the soak fails a careless runner (double submit, partial video, bad record) and passes a reference one")
     func soakCatchesACarelessRunner() throws {
         let standIn = try StandInProcess.executableURL().path
-        let result = try Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn])
+        let result = try Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn, "--discard"])
         #expect(!result.timedOut, "\(result.output)")
         #expect(result.status == 0, "soak --self-check exit \(result.status)\n\(result.output)")
         #expect(result.output.contains("soak self-check: ok"), "\(result.output)")
