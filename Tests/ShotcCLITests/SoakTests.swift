@@ -19,10 +19,10 @@ struct SoakTests {
     static let timeLimit: TimeInterval = 240
 
     @Test("12 randomized runs under faults, kills and restarts: no double submit, no partial file, every record parses")
-    func soak() throws {
+    func soak() async throws {
         let shotc = try ShotcProcess.executableURL().path
         let standIn = try StandInProcess.executableURL().path
-        let result = try Self.runSoak([
+        let result = try await Self.runSoak([
             "--runs", "12", "--seed", String(Self.seed), "--shotc", shotc, "--standin", standIn, "--discard",
         ])
         #expect(!result.timedOut, "the soak ran over \(Int(Self.timeLimit)) s\n\(result.output)")
@@ -31,9 +31,9 @@ struct SoakTests {
     }
 
     @Test("the soak fails a careless runner (double submit, partial video, bad record) and passes a reference one")
-    func soakCatchesACarelessRunner() throws {
+    func soakCatchesACarelessRunner() async throws {
         let standIn = try StandInProcess.executableURL().path
-        let result = try Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn, "--discard"])
+        let result = try await Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn, "--discard"])
         #expect(!result.timedOut, "\(result.output)")
         #expect(result.status == 0, "soak --self-check exit \(result.status)\n\(result.output)")
         #expect(result.output.contains("soak self-check: ok"), "\(result.output)")
@@ -49,7 +49,9 @@ struct SoakTests {
 
     /// Runs `python3 scripts/soak.py arguments...` from the package root, output to a file (never a pipe that
     /// could fill), stopping it (SIGTERM, so it stops its own children, then SIGKILL) after `timeLimit`.
-    static func runSoak(_ arguments: [String]) throws -> SoakResult {
+    /// It waits with `Task.sleep`, not by blocking a thread: on two cores the concurrency pool has two
+    /// threads, and a minute-long blocking wait would stall every other async test meanwhile.
+    static func runSoak(_ arguments: [String]) async throws -> SoakResult {
         let root = Scratch.repositoryRoot()
         let logDirectory = NSTemporaryDirectory() + "shotc-soak-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
@@ -74,11 +76,11 @@ struct SoakTests {
                 timedOut = true
                 process.terminate()
                 let grace = Date().addingTimeInterval(10)
-                while process.isRunning && Date() < grace { usleep(20_000) }
+                while process.isRunning && Date() < grace { try await Task.sleep(nanoseconds: 20_000_000) }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break
             }
-            usleep(50_000)
+            try await Task.sleep(nanoseconds: 50_000_000)
         }
         process.waitUntilExit()
         try? output.close()
