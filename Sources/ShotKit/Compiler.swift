@@ -11,6 +11,9 @@ public struct Compilation: Sendable {
     public var root: FileID?
     /// The checked scene; nil when there were errors.
     public var scene: CompiledScene?
+    /// What analysis found, errors or not: what tools query (declarations, mentions and their
+    /// tokens, shots, imports, what is at an offset, where a name is used).
+    public var model: SemanticModel
 }
 
 /// The compiler's front door: load, parse, analyze.
@@ -47,6 +50,6 @@ public enum Compiler {
         let scene = analyzer.analyze(diagnostics: &diagnostics)
         return Compilation(
             sources: sources, diagnostics: diagnostics, trees: loaded.trees, root: loaded.root,
-            scene: diagnostics.hasErrors ? nil : scene)
+            scene: diagnostics.hasErrors ? nil : scene, model: analyzer.model)
     }
 }

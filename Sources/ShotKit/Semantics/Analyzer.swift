@@ -29,6 +29,8 @@ public struct Analyzer {
     private let loaded: SceneLoader.Result
     private let fileSystem: any FileSystem
     private var diagnostics: DiagnosticBag
+    /// What the analysis found, errors or not: declarations, mentions, shots and imports.
+    public private(set) var model: SemanticModel
 
     private var references: [Reference] = []
     private var referenceFiles: [FileID] = []
@@ -52,11 +54,13 @@ public struct Analyzer {
         self.loaded = loaded
         self.fileSystem = fileSystem
         self.diagnostics = DiagnosticBag()
+        self.model = SemanticModel(root: loaded.root)
     }
 
     /// Checks the scene; the compiled scene is nil when an error was reported.
     public mutating func analyze(diagnostics bag: inout DiagnosticBag) -> CompiledScene? {
         syntaxErrorSpans = bag.diagnostics.filter { $0.severity == .error }.compactMap(\.span)
+        model.imports = SemanticModel.imports(of: loaded)
         guard let root = loaded.root, let rootTree = loaded.trees[root] else {
             bag.append(contentsOf: diagnostics)
             return nil
@@ -66,15 +70,12 @@ public struct Analyzer {
         var shots: [CompiledShot] = []
         var mentioned = Set<Int>()
         for shot in shotSyntax {
-            if let compiled = resolve(shot, settings: settings) {
-                shots.append(compiled)
-                for mention in compiled.mentions { mentioned.insert(mention.reference) }
-            } else {
-                // A shot with errors still counts its mentions, so nothing is reported unused
-                // because of an unrelated error.
-                for mention in scanMentions(shot.prose) {
-                    if let index = referenceIndex[mention.name] { mentioned.insert(index) }
-                }
+            let first = model.mentions.count
+            if let compiled = resolve(shot, settings: settings) { shots.append(compiled) }
+            // A shot with errors still counts its mentions, so nothing is reported unused
+            // because of an unrelated error.
+            for mention in model.mentions[first...] {
+                if let index = mention.declaration { mentioned.insert(index) }
             }
         }
         for (index, reference) in references.enumerated()
@@ -204,14 +205,18 @@ public struct Analyzer {
         var reference = Reference(
             name: name.value, kind: declaration.kind, nameSpan: name.span, primary: nil,
             referenceImages: [], note: nil)
+        var pictures: [SemanticModel.Picture] = []
+        var note: Located<String>? = nil
         // A block the front end already reported errors in would only repeat them here.
         let broken = hasSyntaxError(in: declaration.span)
         if declaration.kind.isElement {
             let front = declaration.field("front")
             let refs = declaration.field("refs")
-            reference.note = declaration.field("note")?.values.first?.value
+            note = declaration.field("note")?.values.first
+            reference.note = note?.value
             if let value = front?.values.first {
                 reference.primary = checkImage(value, in: file, front: true)
+                pictures.append(.init(role: .front, written: value, image: reference.primary))
             } else if !broken {
                 diagnostics.report(
                     .missingFront, "\(declaration.kind.rawValue) '\(name.value)' has no front image",
@@ -232,13 +237,22 @@ public struct Analyzer {
                     "\(declaration.kind.rawValue) '\(name.value)' has \(refValues.count) reference images; fal takes 1 to 3",
                     at: span, help: [help])
             }
-            reference.referenceImages = refValues.compactMap { checkImage($0, in: file, front: false) }
+            for value in refValues {
+                let image = checkImage(value, in: file, front: false)
+                pictures.append(.init(role: .reference, written: value, image: image))
+                if let image { reference.referenceImages.append(image) }
+            }
         } else if let value = declaration.image {
             reference.primary = checkImage(value, in: file, front: false)
+            pictures.append(.init(role: .image, written: value, image: reference.primary))
         }
         referenceIndex[name.value] = references.count
         references.append(reference)
         referenceFiles.append(file)
+        model.declarations.append(
+            SemanticModel.Declaration(
+                kind: declaration.kind, name: name.value, nameSpan: name.span,
+                span: declaration.span, file: file, pictures: pictures, note: note))
     }
 
     // MARK: - Images
@@ -472,33 +486,31 @@ public struct Analyzer {
 
     // MARK: - Shots
 
-    private func scanMentions(_ prose: ProseSyntax) -> [MentionScanner.Mention] {
-        MentionScanner.scan(prose.text).mentions
-    }
-
     private mutating func resolve(_ shot: ShotSyntax, settings: Settings) -> CompiledShot? {
         var failed = false
-        var duration = settings.duration
+        var duration: Int? = settings.duration
         var durationSpan = settings.durationSpan
         if let value = shot.duration {
-            if let seconds = checkDuration(value) {
-                duration = seconds
-                durationSpan = value.span
-            } else {
-                failed = true
-            }
+            duration = checkDuration(value)
+            durationSpan = value.span
+            if duration == nil { failed = true }
         }
-        var aspect = settings.aspect
+        var aspect: AspectRatio? = settings.aspect
         var aspectSpan = settings.aspectSpan
         if let value = shot.aspect {
-            if let checked = checkAspect(value) {
-                aspect = checked
-                aspectSpan = value.span
-            } else {
-                failed = true
-            }
+            aspect = checkAspect(value)
+            aspectSpan = value.span
+            if aspect == nil { failed = true }
         }
         let prose = shot.prose
+        let shotIndex = model.shots.count
+        let firstMention = model.mentions.count
+        model.shots.append(
+            SemanticModel.Shot(
+                name: shot.name.value, nameSpan: shot.name.span, span: shot.span, prose: prose,
+                duration: duration, durationSpan: durationSpan, aspect: aspect,
+                aspectSpan: aspectSpan, mentions: firstMention..<firstMention))
+        defer { model.shots[shotIndex].mentions = firstMention..<model.mentions.count }
         if prose.text.allSatisfy(\.isWhitespace) {
             diagnostics.report(
                 .emptyProse, "shot '\(shot.name.value)' has no prose", at: shot.name.span,
@@ -519,11 +531,15 @@ public struct Analyzer {
                     at: span,
                     help: ["write the reference's name instead (such as '@\(references.first?.name ?? "mara")'); shotc numbers references by first mention", "to write a literal '@', double it: '@@'"])
                 failed = true
+                model.mentions.append(
+                    SemanticModel.Mention(name: found.name, span: span, declaration: nil, token: nil, shot: shotIndex))
                 continue
             }
             guard let index = referenceIndex[found.name] else {
                 reportUnknown(found.name, at: span, surface: surfaceOf(prose.span.file))
                 failed = true
+                model.mentions.append(
+                    SemanticModel.Mention(name: found.name, span: span, declaration: nil, token: nil, shot: shotIndex))
                 continue
             }
             let token: String
@@ -539,6 +555,8 @@ public struct Analyzer {
                 }
             }
             mentions.append(Mention(name: found.name, reference: index, token: token, span: span))
+            model.mentions.append(
+                SemanticModel.Mention(name: found.name, span: span, declaration: index, token: token, shot: shotIndex))
         }
         let total = elements.count + images.count
         if total > Self.maxReferences {
@@ -553,7 +571,7 @@ public struct Analyzer {
                 help: ["split the shot, or drop \(total - Self.maxReferences) of the references"])
             failed = true
         }
-        guard !failed else { return nil }
+        guard !failed, let duration, let aspect else { return nil }
         // No mention was skipped (that fails the shot), so they pair with the scan's in order.
         var next = 0
         let prompt = MentionScanner.substitute(prose.text, scan: scan) { _ in
