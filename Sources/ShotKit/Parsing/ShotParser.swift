@@ -397,13 +397,7 @@ struct ShotParser {
             return nil
         }
         let name = Located(text(token.start, token.end), at: span(token.start, token.end))
-        if !NameRule.isValid(bytes[token.start..<token.end]) {
-            report(
-                .invalidName, "invalid name '\(shortened(name.value))'", at: name.span,
-                help: [
-                    "a name starts with a letter and goes on with letters, digits, '_' or '-', not ending in '-'"
-                ])
-        }
+        NameRule.check(name, what: nil, diagnostics: &diagnostics)
         return name
     }
 
