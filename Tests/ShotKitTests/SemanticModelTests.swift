@@ -22,6 +22,15 @@ struct MemoryFileSystem: FileSystem {
     }
 
     func size(_ path: String) throws(FileReadError) -> Int { try read(path).count }
+
+    /// A file's modification time stands for its content (FNV-1a of its bytes): a changed
+    /// file has another.
+    func modificationTime(of path: String) -> FileModificationTime? {
+        guard let bytes = file(path) else { return nil }
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return FileModificationTime(seconds: Int(truncatingIfNeeded: hash), nanoseconds: 0, size: bytes.count)
+    }
 }
 
 /// A deterministic random source (SplitMix64), so a failing scene can be made again.
