@@ -56,4 +56,36 @@ import Testing
         #expect(fromYAML.map(\.message) == ["invalid image name 'bad-'"])
         #expect(fromShot.map(\.help) == fromYAML.map(\.help))
     }
+
+    /// The front end that recovered marks the declaration and the value; the analyzer does
+    /// not report again what is missing there, and checks the other values.
+    @Test func recoveredDeclarationsAreMarkedByTheFrontEnd() throws {
+        let text = """
+            character mara
+              frnt a.png
+              refs "bad\\q.png", missing.png
+
+            shot a
+              @mara
+            """
+        var bag = DiagnosticBag()
+        var sources = SourceMap()
+        let id = sources.add(path: "t.shot", bytes: Array(text.utf8))
+        let tree = ShotFrontEnd.parse(sources[id], diagnostics: &bag)
+        let declaration = try #require(tree.declarations.first)
+        #expect(declaration.recovered)
+        let refs = try #require(declaration.field("refs"))
+        #expect(declaration.recoveredValues == [refs.values[0].span])
+        let compilation = Compiler.compile(path: "t.shot", text: Array(text.utf8))
+        let codes = compilation.diagnostics.sorted.map(\.code.id)
+        // E0007 (frnt) and E0004 (the escape) from the parser; no E0206 for the front it
+        // lost; missing.png is still looked for (E0301), the bad value is not.
+        #expect(codes == ["E0007", "E0004", "E0301"], "\(codes)")
+        // YAML: a wrong node kind inside a character marks it.
+        let yaml = Compiler.compile(
+            path: "t.yaml",
+            text: Array("characters:\n  mara:\n    front: [a.png]\n    refs: [b.png]\nshots:\n  a: \"@mara\"\n".utf8))
+        #expect(yaml.trees.values.first?.declarations.first?.recovered == true)
+        #expect(!yaml.diagnostics.sorted.map(\.code).contains(.missingFront))
+    }
 }

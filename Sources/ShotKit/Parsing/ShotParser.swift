@@ -143,8 +143,9 @@ struct ShotParser {
             advance()
             if linesRead == mark { break }
         }
-        let item = DeclarationSyntax(
+        var item = DeclarationSyntax(
             kind: kind, keywordSpan: keywordSpan, name: name, fields: fields, span: whole)
+        item.markRecovered(from: diagnostics)
         items.append(.declaration(item))
     }
 
@@ -273,10 +274,10 @@ struct ShotParser {
             example: "\(kind.rawValue) \(name.value) refs/\(name.value).png")
         if image != nil { expectEndOfLine(&cursor) }
         let whole = keywordSpan.union(image?.span ?? name.span)
-        items.append(
-            .declaration(
-                DeclarationSyntax(
-                    kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)))
+        var item = DeclarationSyntax(
+            kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)
+        item.markRecovered(from: diagnostics)
+        items.append(.declaration(item))
     }
 
     /// `shot_decl = "shot" , name , [ shot_option , [ shot_option ] ] , end_of_line , prose ;`

@@ -77,14 +77,14 @@ extension Analyzer {
         var pictures: [SemanticModel.Picture] = []
         var note: Located<String>? = nil
         // A block the front end already reported errors in would only repeat them here.
-        let broken = hasSyntaxError(in: declaration.span)
+        let broken = declaration.recovered
         if declaration.kind.isElement {
             let front = declaration.field("front")
             let refs = declaration.field("refs")
             note = declaration.field("note")?.values.first
             reference.note = note?.value
             if let value = front?.values.first {
-                reference.primary = checkImage(value, in: file, front: true, diagnostics: &diagnostics)
+                reference.primary = checkImage(value, of: declaration, in: file, front: true, diagnostics: &diagnostics)
                 pictures.append(.init(role: .front, written: value, image: reference.primary))
             } else if !broken {
                 diagnostics.report(.missingFront(declaration.kind, name))
@@ -97,12 +97,12 @@ extension Analyzer {
                         at: refs?.key.span ?? name.span))
             }
             for value in refValues {
-                let image = checkImage(value, in: file, front: false, diagnostics: &diagnostics)
+                let image = checkImage(value, of: declaration, in: file, front: false, diagnostics: &diagnostics)
                 pictures.append(.init(role: .reference, written: value, image: image))
                 if let image { reference.referenceImages.append(image) }
             }
         } else if let value = declaration.image {
-            reference.primary = checkImage(value, in: file, front: false, diagnostics: &diagnostics)
+            reference.primary = checkImage(value, of: declaration, in: file, front: false, diagnostics: &diagnostics)
             pictures.append(.init(role: .image, written: value, image: reference.primary))
         }
         referenceIndex[name.value] = references.count

@@ -1,11 +1,13 @@
 /// Image values: URLs and `data:` URIs as written, local files checked against fal's limits.
 extension Analyzer {
-    /// The checked image `value` of a declaration in `file`; nil when it was reported.
+    /// The checked image `value` of `declaration` in `file`; nil when it was reported (by a
+    /// front end that recovered from an error in it, or here).
     mutating func checkImage(
-        _ value: Located<String>, in file: FileID, front: Bool, diagnostics: inout DiagnosticBag
+        _ value: Located<String>, of declaration: DeclarationSyntax, in file: FileID, front: Bool,
+        diagnostics: inout DiagnosticBag
     ) -> ImageValue? {
         let text = value.value
-        if hasSyntaxError(in: value.span) { return nil }
+        if declaration.recoveredValues.contains(value.span) { return nil }
         switch Self.classify(text) {
         case .failure(let reason):
             diagnostics.report(.invalidImageValue(value, reason: reason.text))

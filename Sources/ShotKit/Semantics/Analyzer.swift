@@ -44,8 +44,6 @@ public struct Analyzer {
     var images: ImageCache
     /// References a misspelt mention most likely meant: not reported as unused.
     var presumedMentions: Set<Int> = []
-    /// Where the front ends reported errors: checks there would only repeat them.
-    var syntaxErrorSpans: [SourceSpan] = []
 
     /// An analyzer of the scene `loaded`, whose files are in `sources`, reading images
     /// through `fileSystem`.
@@ -66,7 +64,6 @@ public struct Analyzer {
     /// reported); the compiled scene is nil when an error was reported.
     public mutating func analyze(diagnostics: inout DiagnosticBag) -> CompiledScene? {
         let hadErrors = diagnostics.hasErrors
-        syntaxErrorSpans = diagnostics.diagnostics.filter { $0.severity == .error }.compactMap(\.span)
         model.imports = SemanticModel.imports(of: loaded)
         guard let root = loaded.root, let rootTree = loaded.trees[root] else { return nil }
         collect(rootTree, diagnostics: &diagnostics)
@@ -92,10 +89,5 @@ public struct Analyzer {
         }
         guard !hadErrors, !diagnostics.hasErrors else { return nil }
         return CompiledScene(model: settings.model, references: references, shots: shots)
-    }
-
-    /// Whether a front end reported an error inside `span`.
-    func hasSyntaxError(in span: SourceSpan) -> Bool {
-        syntaxErrorSpans.contains { $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1) }
     }
 }

@@ -169,12 +169,11 @@ private struct SceneBuilder {
                     entry.value, expected: "a mapping with 'front', 'refs' and 'note'",
                     for: name.value)
             }
-            items.append(
-                .declaration(
-                    DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
-                        fields: fields,
-                        span: document.span(of: entry))))
+            var item = DeclarationSyntax(
+                kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                fields: fields, span: document.span(of: entry))
+            item.markRecovered(from: diagnostics)
+            items.append(.declaration(item))
         }
     }
 
@@ -213,11 +212,11 @@ private struct SceneBuilder {
             guard let name = keyScalar(entry) else { continue }
             let span = document.span(of: entry)
             let image = scalarValue(entry.value, expected: "an image", in: name.value, at: span)
-            items.append(
-                .declaration(
-                    DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
-                        image: image.map(Self.located), span: span)))
+            var item = DeclarationSyntax(
+                kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                image: image.map(Self.located), span: span)
+            item.markRecovered(from: diagnostics)
+            items.append(.declaration(item))
         }
     }
 
