@@ -26,7 +26,7 @@ public enum Compiler {
         var diagnostics = DiagnosticBag()
         var loader = SceneLoader(fileSystem: fileSystem)
         let loaded = loader.load(path: path, sources: &sources, diagnostics: &diagnostics)
-        return analyze(loaded, sources: sources, diagnostics: diagnostics, fileSystem: fileSystem)
+        return analyze(loaded, sources: sources, diagnostics: &diagnostics, fileSystem: fileSystem)
     }
 
     /// Compiles a scene whose root text is given (an editor's buffer); imports and images are
@@ -38,7 +38,7 @@ public enum Compiler {
         var diagnostics = DiagnosticBag()
         var loader = SceneLoader(fileSystem: fileSystem)
         let loaded = loader.load(path: path, text: text, sources: &sources, diagnostics: &diagnostics)
-        return analyze(loaded, sources: sources, diagnostics: diagnostics, fileSystem: fileSystem)
+        return analyze(loaded, sources: sources, diagnostics: &diagnostics, fileSystem: fileSystem)
     }
 
     /// Compiles the scene file at `path` again, reusing what `cache` kept from earlier
@@ -49,7 +49,7 @@ public enum Compiler {
         var diagnostics = DiagnosticBag()
         var loader = SceneLoader(cache: cache)
         let loaded = loader.load(path: path, sources: &sources, diagnostics: &diagnostics)
-        return analyze(loaded, sources: sources, diagnostics: diagnostics, loader: loader, cache: &cache)
+        return analyze(loaded, sources: sources, diagnostics: &diagnostics, loader: loader, cache: &cache)
     }
 
     /// Compiles an editor's buffer `text` for the scene file at `path` again (after an
@@ -60,35 +60,34 @@ public enum Compiler {
         var diagnostics = DiagnosticBag()
         var loader = SceneLoader(cache: cache)
         let loaded = loader.load(path: path, text: text, sources: &sources, diagnostics: &diagnostics)
-        return analyze(loaded, sources: sources, diagnostics: diagnostics, loader: loader, cache: &cache)
+        return analyze(loaded, sources: sources, diagnostics: &diagnostics, loader: loader, cache: &cache)
     }
 
     private static func analyze(
-        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: DiagnosticBag,
+        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: inout DiagnosticBag,
         loader: SceneLoader, cache: inout AnalysisCache
     ) -> Compilation {
         if let kept = loader.cache { cache = kept }
         var images = cache.images
         images.beginAnalysis()
         // The loader's copy is dropped: the cache is held once while the analyzer works on it.
-        let compilation = analyze(loaded, sources: sources, diagnostics: diagnostics, images: &images)
+        let compilation = analyze(loaded, sources: sources, diagnostics: &diagnostics, images: &images)
         cache.images = images
         return compilation
     }
 
     private static func analyze(
-        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: DiagnosticBag,
+        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: inout DiagnosticBag,
         fileSystem: any FileSystem
     ) -> Compilation {
         var images = ImageCache(fileSystem: fileSystem)
-        return analyze(loaded, sources: sources, diagnostics: diagnostics, images: &images)
+        return analyze(loaded, sources: sources, diagnostics: &diagnostics, images: &images)
     }
 
     private static func analyze(
-        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: DiagnosticBag,
+        _ loaded: SceneLoader.Result, sources: SourceMap, diagnostics: inout DiagnosticBag,
         images: inout ImageCache
     ) -> Compilation {
-        var diagnostics = diagnostics
         var analyzer = Analyzer(sources: sources, loaded: loaded, images: images)
         let scene = analyzer.analyze(diagnostics: &diagnostics)
         images = analyzer.images
