@@ -113,6 +113,15 @@ public struct DiagnosticBag: Sendable {
 
     /// Whether any error was reported.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Whether an error starts inside `span` (at its start when it is empty).
+    func hasError(in span: SourceSpan) -> Bool {
+        diagnostics.contains {
+            $0.severity == .error && $0.span.map {
+                $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1)
+            } ?? false
+        }
+    }
     /// How many errors were reported.
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     /// How many warnings were reported.

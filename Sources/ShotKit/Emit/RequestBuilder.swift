@@ -157,7 +157,7 @@ public struct RequestBuilder {
     /// fail halfway through a streamed output.
     public mutating func embedLocalFiles(of shots: [CompiledShot]) throws(RequestBuildError) {
         for path in localFiles(of: shots) {
-            _ = try value(ImageValue(source: .localFile(path: path, written: path), span: scene.shots[0].nameSpan), .dataURIs)
+            _ = try dataURI(of: path)
         }
     }
 

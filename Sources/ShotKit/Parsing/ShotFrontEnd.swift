@@ -5,9 +5,7 @@ public enum ShotFrontEnd {
     /// broken line is skipped (with its indented block when the line opens one) and parsing
     /// goes on with the next top-level line.
     public static func parse(_ file: SourceFile, diagnostics: inout DiagnosticBag) -> SceneSyntax {
-        var parser = ShotParser(file: file)
-        let scene = parser.parseScene()
-        diagnostics.append(contentsOf: parser.diagnostics)
-        return scene
+        var parser = ShotParser(file: file, diagnostics: &diagnostics)
+        return parser.parseScene(diagnostics: &diagnostics)
     }
 }

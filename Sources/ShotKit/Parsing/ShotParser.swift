@@ -1,17 +1,15 @@
 /// The recursive-descent parser of `.shot` files. Each `parseX` function is named after the
 /// production `x` of `grammar/shot.ebnf` and quotes it.
 ///
-/// The parser never throws: it reports to its own ``DiagnosticBag`` and recovers at line
-/// granularity. After an error in a line it skips the rest of that line; a top-level line
-/// it cannot read is skipped together with the indented lines below it, and parsing goes on
-/// at the next top-level line. Every loop consumes a line or a token per round, or stops.
+/// The parser never throws: it reports into the caller's ``DiagnosticBag``, passed `inout`
+/// through every production, and recovers at line granularity. After an error in a line it
+/// skips the rest of that line; a top-level line it cannot read is skipped together with the
+/// indented lines below it, and parsing goes on at the next top-level line. Every loop
+/// consumes a line or a token per round, or stops.
 ///
 /// Values are ``Located`` at the span of their token: for a quoted value the span includes
 /// the quotes, while the value itself is the text between them with escapes applied.
 struct ShotParser {
-    /// What was reported.
-    private(set) var diagnostics = DiagnosticBag()
-
     private let bytes: [UInt8]
     private let fileID: FileID
     private var lexer: Lexer
@@ -24,29 +22,30 @@ struct ShotParser {
     /// Where each setting was first set, for E0009.
     private var firstSettings: [SettingKey: SourceSpan] = [:]
 
-    /// A parser at the start of `file`.
-    init(file: SourceFile) {
+    /// A parser at the start of `file` (reading its first line reports that line's problems).
+    init(file: SourceFile, diagnostics: inout DiagnosticBag) {
         bytes = file.bytes
         fileID = file.id
         lexer = Lexer(bytes: file.bytes)
-        advance()
+        advance(diagnostics: &diagnostics)
     }
 
     // MARK: - Productions
 
     /// `scene = { blank_line | comment_line | top_level_item | stray_indented_block } ;`
-    mutating func parseScene() -> SceneSyntax {
+    mutating func parseScene(diagnostics: inout DiagnosticBag) -> SceneSyntax {
         var previous: Keyword? = nil
         while let current = line {
             let mark = linesRead
             if current.kind != .content {
-                advance()
+                advance(diagnostics: &diagnostics)
             } else if current.isIndented {
-                parseStrayIndentedBlock(current, after: previous)
+                parseStrayIndentedBlock(current, after: previous, diagnostics: &diagnostics)
             } else {
-                previous = parseTopLevelItem(current)
+                previous = parseTopLevelItem(current, diagnostics: &diagnostics)
             }
-            if line != nil, linesRead == mark { advance() }  // Progress guard: never loop on one line.
+            // Progress guard: never loop on one line.
+            if line != nil, linesRead == mark { advance(diagnostics: &diagnostics) }
         }
         return SceneSyntax(file: fileID, surface: .shot, items: items, comments: comments)
     }
@@ -54,61 +53,63 @@ struct ShotParser {
     /// `top_level_item = import_decl | setting_decl | element_decl | image_decl | shot_decl ;`
     ///
     /// Returns the keyword of the line, or nil when the line does not start with one.
-    private mutating func parseTopLevelItem(_ current: LexedLine) -> Keyword? {
+    private mutating func parseTopLevelItem(_ current: LexedLine, diagnostics: inout DiagnosticBag) -> Keyword? {
         var cursor = LineLexer(bytes: bytes, line: current)
         let first = cursor.next(.header)
         guard let keyword = Keyword.named(bytes, first.start..<first.end) else {
-            reportUnknownKeyword(first, cursor: cursor)
-            advance()
-            skipBlock()
+            reportUnknownKeyword(first, cursor: cursor, diagnostics: &diagnostics)
+            advance(diagnostics: &diagnostics)
+            skipBlock(diagnostics: &diagnostics)
             return nil
         }
         let keywordSpan = span(first.start, first.end)
         if keyword == .import {
-            parseImportDecl(keywordSpan, &cursor)
+            parseImportDecl(keywordSpan, &cursor, diagnostics: &diagnostics)
         } else if let key = keyword.settingKey {
-            parseSettingDecl(key, keywordSpan, &cursor)
+            parseSettingDecl(key, keywordSpan, &cursor, diagnostics: &diagnostics)
         } else if let kind = keyword.declarationKind, kind.isElement {
-            parseElementDecl(kind, keywordSpan, &cursor)
+            parseElementDecl(kind, keywordSpan, &cursor, diagnostics: &diagnostics)
         } else if let kind = keyword.declarationKind {
-            parseImageDecl(kind, keywordSpan, &cursor)
+            parseImageDecl(kind, keywordSpan, &cursor, diagnostics: &diagnostics)
         } else {
-            parseShotDecl(keywordSpan, &cursor)
+            parseShotDecl(keywordSpan, &cursor, diagnostics: &diagnostics)
         }
         return keyword
     }
 
     /// `import_decl = "import" , value , end_of_line ;`
-    private mutating func parseImportDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
+    private mutating func parseImportDecl(
+        _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
+    ) {
         if let path = expectValue(
             &cursor, after: keywordSpan, missing: "missing path after 'import'",
-            example: "import \"cast.shot\"")
+            example: "import \"cast.shot\"", diagnostics: &diagnostics)
         {
-            expectEndOfLine(&cursor)
+            expectEndOfLine(&cursor, diagnostics: &diagnostics)
             items.append(.importFile(ImportSyntax(path: path, span: keywordSpan.union(path.span))))
         }
-        advance()
+        advance(diagnostics: &diagnostics)
     }
 
     /// `setting_decl = ( "model" | "duration" | "aspect" ) , value , end_of_line ;`
     private mutating func parseSettingDecl(
-        _ key: SettingKey, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+        _ key: SettingKey, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
     ) {
-        defer { advance() }
+        defer { advance(diagnostics: &diagnostics) }
         let examples: [SettingKey: String] = [
             .model: "model standard", .duration: "duration 5s", .aspect: "aspect 16:9",
         ]
         guard
             let value = expectValue(
                 &cursor, after: keywordSpan, missing: "missing value for '\(key.rawValue)'",
-                example: examples[key] ?? key.rawValue)
+                example: examples[key] ?? key.rawValue, diagnostics: &diagnostics)
         else { return }
-        expectEndOfLine(&cursor)
+        expectEndOfLine(&cursor, diagnostics: &diagnostics)
         if let first = firstSettings[key] {
             report(
                 .duplicateField, "duplicate setting '\(key.rawValue)'", at: keywordSpan,
                 notes: [DiagnosticNote("'\(key.rawValue)' is first set here", at: first)],
-                help: ["remove one of the two lines"])
+                help: ["remove one of the two lines"], diagnostics: &diagnostics)
             return
         }
         firstSettings[key] = keywordSpan
@@ -120,38 +121,39 @@ struct ShotParser {
     /// `element_decl = ( "character" | "prop" ) , name , end_of_line ,
     /// { blank_line | comment_line | field_line } ;`
     private mutating func parseElementDecl(
-        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
     ) {
-        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue) else {
-            advance()
-            skipBlock()
+        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue, diagnostics: &diagnostics) else {
+            advance(diagnostics: &diagnostics)
+            skipBlock(diagnostics: &diagnostics)
             return
         }
-        expectEndOfLine(&cursor, help: "fields go on the following lines, indented")
-        advance()
+        expectEndOfLine(&cursor, help: "fields go on the following lines, indented", diagnostics: &diagnostics)
+        advance(diagnostics: &diagnostics)
         var fields: [FieldSyntax] = []
         var firstKeys: [FieldKey: SourceSpan] = [:]
         var whole = keywordSpan.union(name.span)
         while let current = line, current.kind != .content || current.isIndented {
             let mark = linesRead
             if current.kind == .content {
-                if let field = parseFieldLine(current, kind, name.value, &firstKeys) {
+                if let field = parseFieldLine(current, kind, name.value, &firstKeys, diagnostics: &diagnostics) {
                     fields.append(field)
                     whole = whole.union(field.span)
                 }
             }
-            advance()
+            advance(diagnostics: &diagnostics)
             if linesRead == mark { break }
         }
-        let item = DeclarationSyntax(
+        var item = DeclarationSyntax(
             kind: kind, keywordSpan: keywordSpan, name: name, fields: fields, span: whole)
+        item.markRecovered(from: diagnostics)
         items.append(.declaration(item))
     }
 
     /// `field_line = front_field | refs_field | note_field ;` (indented)
     private mutating func parseFieldLine(
         _ current: LexedLine, _ kind: DeclarationKind, _ owner: String,
-        _ firstKeys: inout [FieldKey: SourceSpan]
+        _ firstKeys: inout [FieldKey: SourceSpan], diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         var cursor = LineLexer(bytes: bytes, line: current)
         let keyToken = cursor.next(.header)
@@ -167,7 +169,7 @@ struct ShotParser {
             report(
                 .unknownField,
                 "unknown field '\(shortened(written))' in \(kind.rawValue) '\(owner)'",
-                at: keySpan, help: help)
+                at: keySpan, help: help, diagnostics: &diagnostics)
             return nil
         }
         if let first = firstKeys[key] {
@@ -175,7 +177,7 @@ struct ShotParser {
                 .duplicateField,
                 "duplicate field '\(key.rawValue)' in \(kind.rawValue) '\(owner)'", at: keySpan,
                 notes: [DiagnosticNote("'\(key.rawValue)' is first given here", at: first)],
-                help: ["remove one of the two lines"])
+                help: ["remove one of the two lines"], diagnostics: &diagnostics)
             return nil
         }
         firstKeys[key] = keySpan
@@ -183,45 +185,48 @@ struct ShotParser {
         let missing = "missing value for '\(key.rawValue)' in \(kind.rawValue) '\(owner)'"
         switch key {
         case .front:
-            return parseFrontField(located, &cursor, missing: missing, owner: owner)
+            return parseFrontField(located, &cursor, missing: missing, owner: owner, diagnostics: &diagnostics)
         case .refs:
-            return parseRefsField(located, &cursor, missing: missing, owner: owner)
+            return parseRefsField(located, &cursor, missing: missing, owner: owner, diagnostics: &diagnostics)
         case .note:
-            return parseNoteField(located, &cursor, missing: missing)
+            return parseNoteField(located, &cursor, missing: missing, diagnostics: &diagnostics)
         }
     }
 
     /// `front_field = "front" , value , end_of_line ;`
     private mutating func parseFrontField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String,
+        diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         guard
             let value = expectValue(
-                &cursor, after: key.span, missing: missing, example: "front refs/\(owner)-front.png")
+                &cursor, after: key.span, missing: missing, example: "front refs/\(owner)-front.png",
+                diagnostics: &diagnostics)
         else { return nil }
-        expectEndOfLine(&cursor)
+        expectEndOfLine(&cursor, diagnostics: &diagnostics)
         return FieldSyntax(key: key, values: [value], span: key.span.union(value.span))
     }
 
     /// `refs_field = "refs" , value , { [ "," ] , value } , end_of_line ;`
     private mutating func parseRefsField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String,
+        diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         var values: [Located<String>] = []
         var comma: Token? = nil
         while true {
-            let token = nextToken(&cursor, .list)
+            let token = nextToken(&cursor, .list, diagnostics: &diagnostics)
             switch token.kind {
             case .word, .quoted:
-                values.append(cookValue(token))
+                values.append(cookValue(token, diagnostics: &diagnostics))
                 comma = nil
                 continue
             case .comma:
                 if values.isEmpty || comma != nil {
                     report(
                         .unexpectedToken, "expected an image value, found ','",
-                        at: span(token.start, token.end))
-                    skipLine(&cursor)
+                        at: span(token.start, token.end), diagnostics: &diagnostics)
+                    skipLine(&cursor, diagnostics: &diagnostics)
                     break
                 }
                 comma = token
@@ -230,11 +235,11 @@ struct ShotParser {
                 if values.isEmpty {
                     report(
                         .missingValue, missing, at: key.span,
-                        help: ["write one to three images: refs refs/\(owner)-side.png"])
+                        help: ["write one to three images: refs refs/\(owner)-side.png"], diagnostics: &diagnostics)
                 } else if let comma {
                     report(
                         .unexpectedToken, "expected an image value after ',', found end of line",
-                        at: span(comma.start, comma.end), help: ["remove the trailing ','"])
+                        at: span(comma.start, comma.end), help: ["remove the trailing ','"], diagnostics: &diagnostics)
                 }
             }
             break
@@ -245,13 +250,14 @@ struct ShotParser {
 
     /// `note_field = "note" , free_text ;`
     private mutating func parseNoteField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String
+        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         let range = cursor.rest()
         guard !range.isEmpty else {
             report(
                 .missingValue, missing, at: key.span,
-                help: ["write the note after the key: note A young explorer in a yellow raincoat."])
+                help: ["write the note after the key: note A young explorer in a yellow raincoat."],
+                diagnostics: &diagnostics)
             return nil
         }
         let value = Located(
@@ -264,36 +270,41 @@ struct ShotParser {
     /// A missing image still declares the name (with no image), so that mentions of it do
     /// not turn into a second error.
     private mutating func parseImageDecl(
-        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer
+        _ kind: DeclarationKind, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
     ) {
-        defer { advance() }
-        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue) else { return }
+        defer { advance(diagnostics: &diagnostics) }
+        guard let name = expectName(&cursor, after: keywordSpan, kind.rawValue, diagnostics: &diagnostics) else {
+            return
+        }
         let image = expectValue(
             &cursor, after: name.span, missing: "missing image for \(kind.rawValue) '\(name.value)'",
-            example: "\(kind.rawValue) \(name.value) refs/\(name.value).png")
-        if image != nil { expectEndOfLine(&cursor) }
+            example: "\(kind.rawValue) \(name.value) refs/\(name.value).png", diagnostics: &diagnostics)
+        if image != nil { expectEndOfLine(&cursor, diagnostics: &diagnostics) }
         let whole = keywordSpan.union(image?.span ?? name.span)
-        items.append(
-            .declaration(
-                DeclarationSyntax(
-                    kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)))
+        var item = DeclarationSyntax(
+            kind: kind, keywordSpan: keywordSpan, name: name, image: image, span: whole)
+        item.markRecovered(from: diagnostics)
+        items.append(.declaration(item))
     }
 
     /// `shot_decl = "shot" , name , [ shot_option , [ shot_option ] ] , end_of_line , prose ;`
-    private mutating func parseShotDecl(_ keywordSpan: SourceSpan, _ cursor: inout LineLexer) {
-        guard let name = expectName(&cursor, after: keywordSpan, "shot"), let header = line else {
-            advance()
-            skipBlock()
+    private mutating func parseShotDecl(
+        _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
+    ) {
+        guard let name = expectName(&cursor, after: keywordSpan, "shot", diagnostics: &diagnostics), let header = line
+        else {
+            advance(diagnostics: &diagnostics)
+            skipBlock(diagnostics: &diagnostics)
             return
         }
         var duration: Located<String>? = nil
         var aspect: Located<String>? = nil
         var whole = keywordSpan.union(name.span)
         options: while true {
-            let token = nextToken(&cursor, .header)
+            let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
             guard token.kind == .word || token.kind == .quoted else { break }
-            guard let (value, isAspect) = parseShotOption(token) else {
-                skipLine(&cursor)
+            guard let (value, isAspect) = parseShotOption(token, diagnostics: &diagnostics) else {
+                skipLine(&cursor, diagnostics: &diagnostics)
                 break options
             }
             let what = isAspect ? "aspect ratio" : "duration"
@@ -301,15 +312,15 @@ struct ShotParser {
                 report(
                     .duplicateField, "duplicate \(what) in shot '\(name.value)'", at: value.span,
                     notes: [DiagnosticNote("the \(what) is first given here", at: first.span)],
-                    help: ["a shot has at most one duration and one aspect ratio"])
-                skipLine(&cursor)
+                    help: ["a shot has at most one duration and one aspect ratio"], diagnostics: &diagnostics)
+                skipLine(&cursor, diagnostics: &diagnostics)
                 break options
             }
             if isAspect { aspect = value } else { duration = value }
             whole = whole.union(value.span)
         }
-        advance()
-        let prose = parseProse(after: header)
+        advance(diagnostics: &diagnostics)
+        let prose = parseProse(after: header, diagnostics: &diagnostics)
         if prose.span.length > 0 { whole = whole.union(prose.span) }
         items.append(
             .shot(
@@ -321,17 +332,20 @@ struct ShotParser {
     /// `duration = value ;` (starts with a digit, no `:`, `x` or `/`), `aspect = value ;` (has
     /// one of them).
     /// Returns the value and whether it is the aspect; nil (E0005) when it is neither.
-    private mutating func parseShotOption(_ token: Token) -> (Located<String>, Bool)? {
-        let value = cookValue(token)
+    private mutating func parseShotOption(_ token: Token, diagnostics: inout DiagnosticBag) -> (Located<String>, Bool)?
+    {
+        let value = cookValue(token, diagnostics: &diagnostics)
         // `16x9` and `16/9` are aspect ratios written wrong: classed as aspects, semantics
         // reports them with a fix-it instead of calling them a second duration.
-        let isAspect = value.value.utf8.contains { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "/") }
+        let isAspect = value.value.utf8.contains {
+            $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "/")
+        }
         let startsWithDigit = value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
         guard isAspect || startsWithDigit else {
             report(
                 .unexpectedToken,
                 "expected a duration such as 5s or an aspect ratio such as 16:9, found \(describe(token))",
-                at: value.span)
+                at: value.span, diagnostics: &diagnostics)
             return nil
         }
         return (value, isAspect)
@@ -342,7 +356,7 @@ struct ShotParser {
     /// Lines are stripped of their indentation and trailing blanks; the lines of a paragraph
     /// are joined with one space, paragraphs with `"\n\n"`. Comment lines are skipped
     /// without ending a paragraph. One piece per line maps the text back to the source.
-    private mutating func parseProse(after header: LexedLine) -> ProseSyntax {
+    private mutating func parseProse(after header: LexedLine, diagnostics: inout DiagnosticBag) -> ProseSyntax {
         var text: [UInt8] = []
         var pieces: [ProseSyntax.Piece] = []
         var paragraphBreak = false
@@ -373,7 +387,7 @@ struct ShotParser {
                 if first == nil { first = current.contentStart }
                 last = current.contentEnd
             }
-            advance()
+            advance(diagnostics: &diagnostics)
             if linesRead == mark { break }
         }
         let start = first ?? header.next
@@ -387,23 +401,18 @@ struct ShotParser {
     /// A name that breaks the rule is reported (E0010) and still returned, so that later
     /// phases can go on; nil only when there is no name at all.
     private mutating func expectName(
-        _ cursor: inout LineLexer, after keywordSpan: SourceSpan, _ keyword: String
+        _ cursor: inout LineLexer, after keywordSpan: SourceSpan, _ keyword: String, diagnostics: inout DiagnosticBag
     ) -> Located<String>? {
-        let token = nextToken(&cursor, .header)
+        let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind == .word || token.kind == .quoted else {
             report(
                 .missingValue, "expected a name after '\(keyword)', found end of line",
-                at: keywordSpan, help: ["write it as '\(keyword) NAME', such as '\(keyword) mara'"])
+                at: keywordSpan, help: ["write it as '\(keyword) NAME', such as '\(keyword) mara'"],
+                diagnostics: &diagnostics)
             return nil
         }
         let name = Located(text(token.start, token.end), at: span(token.start, token.end))
-        if !NameRule.isValid(bytes[token.start..<token.end]) {
-            report(
-                .invalidName, "invalid name '\(shortened(name.value))'", at: name.span,
-                help: [
-                    "a name starts with a letter and goes on with letters, digits, '_' or '-', not ending in '-'"
-                ])
-        }
+        NameRule.check(name, what: nil, diagnostics: &diagnostics)
         return name
     }
 
@@ -411,33 +420,38 @@ struct ShotParser {
     ///
     /// Reports `missing` (E0024) at `previous` when the line has no value left.
     private mutating func expectValue(
-        _ cursor: inout LineLexer, after previous: SourceSpan, missing: String, example: String
+        _ cursor: inout LineLexer, after previous: SourceSpan, missing: String, example: String,
+        diagnostics: inout DiagnosticBag
     ) -> Located<String>? {
-        let token = nextToken(&cursor, .header)
+        let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind == .word || token.kind == .quoted else {
-            report(.missingValue, missing, at: previous, help: ["write it as '\(example)'"])
+            report(.missingValue, missing, at: previous, help: ["write it as '\(example)'"], diagnostics: &diagnostics)
             return nil
         }
-        return cookValue(token)
+        return cookValue(token, diagnostics: &diagnostics)
     }
 
     /// `end_of_line = [ trailing_comment ] , line_end ;`
     ///
     /// Reports the first token that is left on the line (E0005) and skips the rest.
-    private mutating func expectEndOfLine(_ cursor: inout LineLexer, help: String? = nil) {
-        let token = nextToken(&cursor, .header)
+    private mutating func expectEndOfLine(
+        _ cursor: inout LineLexer, help: String? = nil, diagnostics: inout DiagnosticBag
+    ) {
+        let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind != .endOfLine && token.kind != .comment else { return }
         report(
             .unexpectedToken, "expected end of line, found \(describe(token))",
-            at: span(token.start, token.end), help: help.map { [$0] } ?? [])
-        skipLine(&cursor)
+            at: span(token.start, token.end), help: help.map { [$0] } ?? [], diagnostics: &diagnostics)
+        skipLine(&cursor, diagnostics: &diagnostics)
     }
 
     // MARK: - Tokens and values
 
     /// The next token of the line; a trailing comment is kept in ``SceneSyntax/comments``
     /// here, the one place tokens are taken, so each is kept once.
-    private mutating func nextToken(_ cursor: inout LineLexer, _ mode: TokenMode) -> Token {
+    private mutating func nextToken(
+        _ cursor: inout LineLexer, _ mode: TokenMode, diagnostics: inout DiagnosticBag
+    ) -> Token {
         let token = cursor.next(mode)
         if token.kind == .comment {
             comments.append(
@@ -447,9 +461,9 @@ struct ShotParser {
     }
 
     /// Skips the rest of the line after an error, keeping a trailing comment.
-    private mutating func skipLine(_ cursor: inout LineLexer) {
+    private mutating func skipLine(_ cursor: inout LineLexer, diagnostics: inout DiagnosticBag) {
         var budget = cursor.end - cursor.position + 1
-        while budget > 0, nextToken(&cursor, .header).kind != .endOfLine {
+        while budget > 0, nextToken(&cursor, .header, diagnostics: &diagnostics).kind != .endOfLine {
             budget -= 1
         }
     }
@@ -457,7 +471,7 @@ struct ShotParser {
     /// The value of a word or quoted token: a quoted value without its quotes, with `\"`
     /// and `\\` applied; reports an unterminated string (E0003, the value is then the rest
     /// of the line) and invalid escapes (E0004, kept as written).
-    private mutating func cookValue(_ token: Token) -> Located<String> {
+    private mutating func cookValue(_ token: Token, diagnostics: inout DiagnosticBag) -> Located<String> {
         let whole = span(token.start, token.end)
         guard token.kind == .quoted else { return Located(text(token.start, token.end), at: whole) }
         let start = token.start + 1
@@ -465,7 +479,7 @@ struct ShotParser {
         if token.isUnterminated {
             report(
                 .unterminatedString, "unterminated string, expected '\"' before the end of the line",
-                at: whole, help: ["close the value with '\"'"])
+                at: whole, help: ["close the value with '\"'"], diagnostics: &diagnostics)
         }
         guard token.hasBackslash else { return Located(text(start, end), at: whole) }
         var cooked: [UInt8] = []
@@ -489,7 +503,7 @@ struct ShotParser {
             report(
                 .invalidEscape,
                 "invalid escape '\(text(index, escapeEnd))', the only escapes are '\\\"' and '\\\\'",
-                at: span(index, escapeEnd), help: ["write a backslash as '\\\\'"])
+                at: span(index, escapeEnd), help: ["write a backslash as '\\\\'"], diagnostics: &diagnostics)
             cooked.append(byte)
             index += 1
         }
@@ -500,7 +514,7 @@ struct ShotParser {
 
     /// Moves to the next line, reporting what the lexer flagged on it (E0001, E0011, E0002) and
     /// keeping a full-line comment: every line passes here exactly once.
-    private mutating func advance() {
+    private mutating func advance(diagnostics: inout DiagnosticBag) {
         line = lexer.nextLine()
         guard let current = line else { return }
         linesRead += 1
@@ -508,7 +522,7 @@ struct ShotParser {
             let hex = String(bytes[bad], radix: 16, uppercase: true)
             report(
                 .invalidUTF8, "invalid UTF-8 byte 0x\(hex)", at: span(bad, bad + 1),
-                help: ["save the file as UTF-8"])
+                help: ["save the file as UTF-8"], diagnostics: &diagnostics)
         }
         if let control = current.controlCharacter,
             let value = ControlCharacter.first(in: bytes, from: control)?.value
@@ -517,12 +531,12 @@ struct ShotParser {
             report(
                 .controlCharacter, ControlCharacter.message(for: value),
                 at: span(control, control + max(1, length)),
-                help: ["remove it: it is invisible in most editors"])
+                help: ["remove it: it is invisible in most editors"], diagnostics: &diagnostics)
         }
         if let tab = current.firstTab {
             report(
                 .tabIndentation, "tab in indentation, indent with spaces", at: span(tab, tab + 1),
-                help: ["replace the tabs at the start of the line with spaces"])
+                help: ["replace the tabs at the start of the line with spaces"], diagnostics: &diagnostics)
         }
         if current.kind == .comment {
             comments.append(
@@ -534,10 +548,10 @@ struct ShotParser {
 
     /// Skips the lines that belong to the block of a line that could not be read: blank,
     /// comment and indented lines, up to the next top-level line.
-    private mutating func skipBlock() {
+    private mutating func skipBlock(diagnostics: inout DiagnosticBag) {
         while let current = line, current.kind != .content || current.isIndented {
             let mark = linesRead
-            advance()
+            advance(diagnostics: &diagnostics)
             if linesRead == mark { break }
         }
     }
@@ -546,8 +560,10 @@ struct ShotParser {
     ///
     /// Indented lines that no block owns: E0008 once for the run (not when the first line
     /// already got E0002 for a tab: one problem, one report), and the run is skipped.
-    private mutating func parseStrayIndentedBlock(_ current: LexedLine, after previous: Keyword?) {
-        defer { skipBlock() }
+    private mutating func parseStrayIndentedBlock(
+        _ current: LexedLine, after previous: Keyword?, diagnostics: inout DiagnosticBag
+    ) {
+        defer { skipBlock(diagnostics: &diagnostics) }
         guard current.firstTab == nil else { return }
         let message: String
         switch previous {
@@ -560,7 +576,7 @@ struct ShotParser {
             .unexpectedIndentation, message, at: span(current.start, current.contentStart),
             help: [
                 "top-level lines start in the first column; only the fields of a 'character' or 'prop' and the prose of a 'shot' are indented"
-            ])
+            ], diagnostics: &diagnostics)
     }
 
     /// E0006 for a top-level line that starts with `first`, which is not a keyword.
@@ -568,7 +584,7 @@ struct ShotParser {
     /// The help suggests a keyword when the first word is close to one and the line is no
     /// longer than a keyword line can be (four words); a longer line, or one with a `@`,
     /// reads as misplaced prose.
-    private mutating func reportUnknownKeyword(_ first: Token, cursor: LineLexer) {
+    private mutating func reportUnknownKeyword(_ first: Token, cursor: LineLexer, diagnostics: inout DiagnosticBag) {
         let written = text(first.start, first.end)
         var rest = cursor
         var words = 1
@@ -585,7 +601,7 @@ struct ShotParser {
         }
         report(
             .unknownKeyword, "unknown keyword '\(shortened(written))'",
-            at: span(first.start, first.end), help: help)
+            at: span(first.start, first.end), help: help, diagnostics: &diagnostics)
     }
 
     // MARK: - Helpers
@@ -613,7 +629,7 @@ struct ShotParser {
 
     private mutating func report(
         _ code: DiagnosticCode, _ message: String, at span: SourceSpan,
-        notes: [DiagnosticNote] = [], help: [String] = []
+        notes: [DiagnosticNote] = [], help: [String] = [], diagnostics: inout DiagnosticBag
     ) {
         diagnostics.report(code, message, at: span, notes: notes, help: help)
     }

@@ -65,11 +65,38 @@ public protocol FileSystem: Sendable {
     /// What identifies the file at `path` whatever path leads to it; nil when the file system
     /// cannot tell (then paths are compared as text, normalized).
     func identity(of path: String) -> FileIdentity?
+    /// When the file at `path` last changed, for caches that keep what they read from one
+    /// compile to the next; nil when the file system cannot tell (then nothing is kept).
+    func modificationTime(of path: String) -> FileModificationTime?
+}
+
+/// When a file last changed, as a cache compares it: its modification time to the
+/// nanosecond, its size, and its identity (a file replaced by another is another file).
+public struct FileModificationTime: Hashable, Sendable {
+    /// Seconds since 1970.
+    public var seconds: Int
+    /// Nanoseconds within the second.
+    public var nanoseconds: Int
+    /// The size in bytes.
+    public var size: Int
+    /// The file's identity.
+    public var identity: FileIdentity?
+
+    /// A modification time.
+    public init(seconds: Int, nanoseconds: Int, size: Int, identity: FileIdentity? = nil) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+        self.size = size
+        self.identity = identity
+    }
 }
 
 extension FileSystem {
     /// No identity: paths are compared as text.
     public func identity(of path: String) -> FileIdentity? { nil }
+
+    /// No modification time: caches keep nothing from one compile to the next.
+    public func modificationTime(of path: String) -> FileModificationTime? { nil }
 
     /// The whole file, or ``FileReadError/tooLarge(limit:)`` when it has more than `limit`
     /// bytes (never more than `limit + 1` bytes are read).
@@ -147,6 +174,20 @@ public struct LocalFileSystem: FileSystem {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    public func modificationTime(of path: String) -> FileModificationTime? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        #if canImport(Darwin)
+            let time = info.st_mtimespec
+        #else
+            let time = info.st_mtim
+        #endif
+        return FileModificationTime(
+            seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec),
+            size: Int(info.st_size),
+            identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
     /// Throws unless `mode` is a regular file's.

@@ -141,11 +141,7 @@ extension CompiledScene {
         let known = shots.map(\.name)
         var unknown: [Diagnostic] = []
         for name in names where !known.contains(name) {
-            var help = ["the scene's shots are " + known.map { "'\($0)'" }.joined(separator: ", ")]
-            if let near = Suggestion.closest(to: name, among: known) {
-                help.insert("did you mean '\(near)'?", at: 0)
-            }
-            unknown.append(Diagnostic(.unknownShot, "unknown shot '\(name)'", at: nil, help: help))
+            unknown.append(.unknownShot(name, known: known))
         }
         guard unknown.isEmpty else { return .failure(SelectionError(diagnostics: unknown)) }
         return .success(shots.filter { names.contains($0.name) })

@@ -25,6 +25,8 @@ public struct SceneLoader {
     }
 
     private let fileSystem: any FileSystem
+    /// Files parsed by an earlier compile, reused when unchanged; nil for a one-shot compile.
+    public var cache: AnalysisCache?
     private var result = Result(root: nil, trees: [:], importTargets: [:])
     private var loaded: [FileKey: FileID] = [:]
     private var stack: [(path: String, key: FileKey, importSpan: SourceSpan?)] = []
@@ -42,6 +44,13 @@ public struct SceneLoader {
 
     /// A loader reading through `fileSystem`.
     public init(fileSystem: any FileSystem) { self.fileSystem = fileSystem }
+
+    /// A loader reading through `cache`'s file system, reusing the files it parsed before and
+    /// keeping those it parses now.
+    public init(cache: AnalysisCache) {
+        self.fileSystem = cache.fileSystem
+        self.cache = cache
+    }
 
     /// The front end for a file name: `.yaml` and `.yml` are YAML, anything else `.shot`.
     public static func surface(forPath path: String) -> SurfaceSyntax {
@@ -95,46 +104,64 @@ public struct SceneLoader {
         }
         if let id = loaded[key] { return id }
         if stack.count >= Self.maxImportDepth {
-            diagnostics.report(
-                .importCycle,
-                "imports nest more than \(Self.maxImportDepth) files deep at '\(path)'",
-                at: importSpan,
-                help: ["this is most likely a cycle through paths that name the same file"])
+            diagnostics.report(.importsTooDeep(path, depth: Self.maxImportDepth, at: importSpan))
             return nil
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try fileSystem.read(path, limit: Self.maxFileBytes)
-        } catch {
-            let what = importSpan == nil ? "scene file" : "imported file"
-            var help =
-                importSpan == nil ? [] : ["import paths are relative to the importing file's folder"]
-            switch error {
-            case .tooLarge:
-                help = ["a scene file is at most \(FileReadError.describe(bytes: Self.maxFileBytes)); split it into files that import each other"]
-            case .notRegularFile:
-                help = ["scene files and imports are read only from regular files"]
-            case .notFound, .isDirectory, .unreadable:
-                break
+        let cacheKey = Path.normalize(path)
+        // Asked before reading: a file changed while it is read is read again next time.
+        let modified = cache == nil ? nil : fileSystem.modificationTime(of: path)
+        var reused: SceneSyntax? = nil
+        let id: FileID
+        if let modified, let cached = cache?.files[cacheKey], cached.modified == modified,
+            cached.id == FileID(sources.files.count)
+        {
+            id = sources.add(path: path, bytes: cached.bytes)
+            for diagnostic in cached.diagnostics { diagnostics.report(diagnostic) }
+            reused = cached.tree
+            cache?.reusedFiles += 1
+        } else {
+            let bytes: [UInt8]
+            do {
+                bytes = try fileSystem.read(path, limit: Self.maxFileBytes)
+            } catch {
+                diagnostics.report(
+                    .fileUnreadable(
+                        path, error, imported: importSpan != nil, at: importSpan,
+                        maxFileBytes: Self.maxFileBytes))
+                return nil
             }
-            diagnostics.report(
-                .fileUnreadable, "cannot read \(what) '\(path)': \(error)", at: importSpan,
-                help: help)
-            return nil
+            id = sources.add(path: path, bytes: bytes)
         }
-        let id = sources.add(path: path, bytes: bytes)
         loaded[key] = id
         stack.append((Path.normalize(path), key, importSpan))
-        parseAndFollow(id, path: path, sources: &sources, diagnostics: &diagnostics)
+        parseAndFollow(
+            id, path: path, reusing: reused, modified: modified, sources: &sources,
+            diagnostics: &diagnostics)
         stack.removeLast()
         return id
     }
 
     private mutating func parseAndFollow(
-        _ id: FileID, path: String, sources: inout SourceMap, diagnostics: inout DiagnosticBag
+        _ id: FileID, path: String, reusing reused: SceneSyntax? = nil,
+        modified: FileModificationTime? = nil, sources: inout SourceMap,
+        diagnostics: inout DiagnosticBag
     ) {
-        let tree = Self.parse(
-            sources[id], as: Self.surface(forPath: path), diagnostics: &diagnostics)
+        let tree: SceneSyntax
+        if let reused {
+            tree = reused
+        } else if let modified, cache != nil {
+            // Parsed into a bag of its own, kept with the tree, then reported as if directly.
+            var parsed = DiagnosticBag()
+            tree = Self.parse(sources[id], as: Self.surface(forPath: path), diagnostics: &parsed)
+            for diagnostic in parsed.diagnostics { diagnostics.report(diagnostic) }
+            cache?.files[Path.normalize(path)] = AnalysisCache.ParsedFile(
+                modified: modified, id: id, bytes: sources[id].bytes, tree: tree,
+                diagnostics: parsed.diagnostics)
+            cache?.parsedFiles += 1
+        } else {
+            tree = Self.parse(sources[id], as: Self.surface(forPath: path), diagnostics: &diagnostics)
+            cache?.parsedFiles += 1
+        }
         result.trees[id] = tree
         let folder = Path.directory(of: path)
         for item in tree.imports {
@@ -165,9 +192,6 @@ public struct SceneLoader {
         if closing != stack[index].path {
             notes.append(DiagnosticNote("'\(closing)' is the same file as '\(stack[index].path)'"))
         }
-        diagnostics.report(
-            .importCycle, "import cycle: " + chain.map { "'\($0)'" }.joined(separator: " → "),
-            at: importSpan, notes: notes,
-            help: ["move what the files share into a file that imports nothing"])
+        diagnostics.report(.importCycle(chain, at: importSpan, notes: notes))
     }
 }

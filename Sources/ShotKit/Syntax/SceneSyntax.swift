@@ -150,6 +150,12 @@ public struct DeclarationSyntax: Sendable {
     public var fields: [FieldSyntax]
     /// The whole declaration, fields included.
     public var span: SourceSpan
+    /// Whether the front end reported an error inside the declaration and recovered: what
+    /// is missing from it was reported already, and is not reported again.
+    public var recovered = false
+    /// The spans of its values (the image, field values) that hold an error the front end
+    /// reported: such a value is not checked further.
+    public var recoveredValues: Set<SourceSpan> = []
 
     /// A declaration; `image` for images and styles, `fields` for characters and props.
     public init(
@@ -166,6 +172,18 @@ public struct DeclarationSyntax: Sendable {
 
     /// The first field called `key`.
     public func field(_ key: String) -> FieldSyntax? { fields.first { $0.key.value == key } }
+
+    /// Marks what holds an error reported in `diagnostics`: the front end that builds the
+    /// declaration calls it once every error inside the declaration has been reported.
+    mutating func markRecovered(from diagnostics: DiagnosticBag) {
+        guard diagnostics.errorCount > 0 else { return }
+        recovered = diagnostics.hasError(in: span)
+        guard recovered else { return }
+        for value in [image].compactMap({ $0 }) + fields.flatMap(\.values)
+        where diagnostics.hasError(in: value.span) {
+            recoveredValues.insert(value.span)
+        }
+    }
 }
 
 /// One field of a character or prop: `front a.png`, `refs a.png, b.png`, `note free text`.

@@ -23,10 +23,7 @@ public enum YAMLFrontEnd {
         scene.comments = YAMLCommentScanner.comments(in: file, document: document)
         guard let root = document.root else { return scene }
         var builder = SceneBuilder(file: file, document: document)
-        // Swapped in and out so that the bag's storage is never copied.
-        swap(&builder.diagnostics, &diagnostics)
-        builder.build(root)
-        swap(&builder.diagnostics, &diagnostics)
+        builder.build(root, diagnostics: &diagnostics)
         scene.items = builder.items
         return scene
     }
@@ -45,7 +42,6 @@ public enum YAMLFrontEnd {
 private struct SceneBuilder {
     let file: SourceFile
     let document: YAMLDocument
-    var diagnostics = DiagnosticBag()
     var items: [TopLevelSyntax] = []
 
     init(file: SourceFile, document: YAMLDocument) {
@@ -53,7 +49,7 @@ private struct SceneBuilder {
         self.document = document
     }
 
-    mutating func build(_ root: YAMLNodeID) {
+    mutating func build(_ root: YAMLNodeID, diagnostics: inout DiagnosticBag) {
         guard document.kind(of: root) == .mapping else {
             if !document.isNull(root) {
                 diagnostics.report(
@@ -73,18 +69,18 @@ private struct SceneBuilder {
         items.reserveCapacity(expected)
         for index in 0..<count {
             let pair = document.pair(index, of: root)
-            guard let key = keyScalar(pair) else { continue }
+            guard let key = keyScalar(pair, diagnostics: &diagnostics) else { continue }
             switch key.value {
-            case "import": imports(pair)
-            case "model": setting(.model, pair, key)
-            case "duration": setting(.duration, pair, key)
-            case "aspect": setting(.aspect, pair, key)
-            case "characters": elements(.character, pair, key)
-            case "props": elements(.prop, pair, key)
-            case "images": images(.image, pair, key)
-            case "styles": images(.style, pair, key)
-            case "shots": shots(pair, key)
-            default: unknownKey(key, among: YAMLFrontEnd.sceneKeys, in: nil)
+            case "import": imports(pair, diagnostics: &diagnostics)
+            case "model": setting(.model, pair, key, diagnostics: &diagnostics)
+            case "duration": setting(.duration, pair, key, diagnostics: &diagnostics)
+            case "aspect": setting(.aspect, pair, key, diagnostics: &diagnostics)
+            case "characters": elements(.character, pair, key, diagnostics: &diagnostics)
+            case "props": elements(.prop, pair, key, diagnostics: &diagnostics)
+            case "images": images(.image, pair, key, diagnostics: &diagnostics)
+            case "styles": images(.style, pair, key, diagnostics: &diagnostics)
+            case "shots": shots(pair, key, diagnostics: &diagnostics)
+            default: unknownKey(key, among: YAMLFrontEnd.sceneKeys, in: nil, diagnostics: &diagnostics)
             }
         }
     }
@@ -92,7 +88,7 @@ private struct SceneBuilder {
     // MARK: Scene keys
 
     /// `import: cast.yaml` or `import: [a.yaml, b.shot]`.
-    private mutating func imports(_ pair: YAMLPair) {
+    private mutating func imports(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) {
         switch document.kind(of: pair.value) {
         case .scalar, .alias:
             guard let scalar = document.scalar(pair.value), !scalar.isNull else { return }
@@ -101,21 +97,24 @@ private struct SceneBuilder {
             )
         case .sequence:
             for item in document.items(of: pair.value) {
-                guard let scalar = scalarValue(item, expected: "a path", in: "import") else {
+                guard let scalar = scalarValue(item, expected: "a path", in: "import", diagnostics: &diagnostics) else {
                     continue
                 }
                 items.append(
                     .importFile(ImportSyntax(path: Self.located(scalar), span: scalar.span)))
             }
         case .mapping:
-            wrongKind(pair.value, expected: "a path or a list of paths", for: "import")
+            wrongKind(pair.value, expected: "a path or a list of paths", for: "import", diagnostics: &diagnostics)
         }
     }
 
     /// `model: standard`, `duration: 5`, `aspect: 16:9`.
-    private mutating func setting(_ setting: SettingKey, _ pair: YAMLPair, _ key: YAMLScalar) {
+    private mutating func setting(
+        _ setting: SettingKey, _ pair: YAMLPair, _ key: YAMLScalar, diagnostics: inout DiagnosticBag
+    ) {
         let span = document.span(of: pair)
-        guard let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span)
+        guard
+            let value = scalarValue(pair.value, expected: "a value", in: key.value, at: span, diagnostics: &diagnostics)
         else { return }
         items.append(
             .setting(
@@ -125,26 +124,27 @@ private struct SceneBuilder {
 
     /// `characters:` or `props:`: names to mappings of `front`, `refs` and `note`.
     private mutating func elements(
-        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar, diagnostics: inout DiagnosticBag
     ) {
         guard
             let entries = sectionMapping(
-                section, sectionKey, expected: "a mapping from names to \(kind.yamlSection)")
+                section, sectionKey, expected: "a mapping from names to \(kind.yamlSection)", diagnostics: &diagnostics)
         else { return }
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
-            guard let name = keyScalar(entry) else { continue }
+            guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
             var fields: [FieldSyntax] = []
             switch document.kind(of: entry.value) {
             case .mapping:
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
-                    guard let key = keyScalar(field) else { continue }
+                    guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
                     switch key.value {
                     case "front", "note":
                         if document.isNull(field.value) { continue }
                         guard
-                            let value = scalarValue(field.value, expected: "a value", in: key.value)
+                            let value = scalarValue(
+                                field.value, expected: "a value", in: key.value, diagnostics: &diagnostics)
                         else {
                             continue
                         }
@@ -153,13 +153,14 @@ private struct SceneBuilder {
                                 key: Self.located(key), values: [Self.located(value)],
                                 span: document.span(of: field)))
                     case "refs":
-                        guard let values = refs(field.value) else { continue }
+                        guard let values = refs(field.value, diagnostics: &diagnostics) else { continue }
                         fields.append(
                             FieldSyntax(
                                 key: Self.located(key), values: values,
                                 span: document.span(of: field)))
                     default:
-                        unknownKey(key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)")
+                        unknownKey(
+                            key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)", diagnostics: &diagnostics)
                     }
                 }
             case .scalar where document.isNull(entry.value):
@@ -167,19 +168,18 @@ private struct SceneBuilder {
             default:
                 wrongKind(
                     entry.value, expected: "a mapping with 'front', 'refs' and 'note'",
-                    for: name.value)
+                    for: name.value, diagnostics: &diagnostics)
             }
-            items.append(
-                .declaration(
-                    DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
-                        fields: fields,
-                        span: document.span(of: entry))))
+            var item = DeclarationSyntax(
+                kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                fields: fields, span: document.span(of: entry))
+            item.markRecovered(from: diagnostics)
+            items.append(.declaration(item))
         }
     }
 
     /// The values of `refs`: a list of scalars, or one scalar; nil (reported) for a mapping.
-    private mutating func refs(_ node: YAMLNodeID) -> [Located<String>]? {
+    private mutating func refs(_ node: YAMLNodeID, diagnostics: inout DiagnosticBag) -> [Located<String>]? {
         switch document.kind(of: node) {
         case .scalar, .alias:
             guard let scalar = document.scalar(node), !scalar.isNull else { return [] }
@@ -187,51 +187,52 @@ private struct SceneBuilder {
         case .sequence:
             var values: [Located<String>] = []
             for item in document.items(of: node) {
-                if let scalar = scalarValue(item, expected: "an image", in: "refs") {
+                if let scalar = scalarValue(item, expected: "an image", in: "refs", diagnostics: &diagnostics) {
                     values.append(Self.located(scalar))
                 }
             }
             return values
         case .mapping:
-            wrongKind(node, expected: "a list of images", for: "refs")
+            wrongKind(node, expected: "a list of images", for: "refs", diagnostics: &diagnostics)
             return nil
         }
     }
 
     /// `images:` or `styles:`: names to image values.
     private mutating func images(
-        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar
+        _ kind: DeclarationKind, _ section: YAMLPair, _ sectionKey: YAMLScalar, diagnostics: inout DiagnosticBag
     ) {
         guard
             let entries = sectionMapping(
-                section, sectionKey, expected: "a mapping from names to images")
+                section, sectionKey, expected: "a mapping from names to images", diagnostics: &diagnostics)
         else {
             return
         }
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
-            guard let name = keyScalar(entry) else { continue }
+            guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
             let span = document.span(of: entry)
-            let image = scalarValue(entry.value, expected: "an image", in: name.value, at: span)
-            items.append(
-                .declaration(
-                    DeclarationSyntax(
-                        kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
-                        image: image.map(Self.located), span: span)))
+            let image = scalarValue(
+                entry.value, expected: "an image", in: name.value, at: span, diagnostics: &diagnostics)
+            var item = DeclarationSyntax(
+                kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
+                image: image.map(Self.located), span: span)
+            item.markRecovered(from: diagnostics)
+            items.append(.declaration(item))
         }
     }
 
     /// `shots:`: names to mappings of `duration`, `aspect` and `prompt`, or to a prompt.
-    private mutating func shots(_ section: YAMLPair, _ sectionKey: YAMLScalar) {
+    private mutating func shots(_ section: YAMLPair, _ sectionKey: YAMLScalar, diagnostics: inout DiagnosticBag) {
         guard
             let entries = sectionMapping(
-                section, sectionKey, expected: "a mapping from names to shots")
+                section, sectionKey, expected: "a mapping from names to shots", diagnostics: &diagnostics)
         else {
             return
         }
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
-            guard let name = keyScalar(entry) else { continue }
+            guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
             var duration: Located<String>? = nil
             var aspect: Located<String>? = nil
             // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
@@ -245,17 +246,17 @@ private struct SceneBuilder {
             case .mapping:
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
-                    guard let key = keyScalar(field) else { continue }
+                    guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
                     switch key.value {
                     case "duration":
                         duration = scalarValue(
                             field.value, expected: "a duration", in: key.value,
-                            at: document.span(of: field)
+                            at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
                     case "aspect":
                         aspect = scalarValue(
                             field.value, expected: "an aspect ratio", in: key.value,
-                            at: document.span(of: field)
+                            at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
                     case "prompt":
                         if let scalar = document.scalar(field.value) {
@@ -265,17 +266,17 @@ private struct SceneBuilder {
                                     text: "", pieces: [], span: emptySpan(at: key.span.end))
                                 : ProseAligner.prose(of: scalar, in: file)
                         } else {
-                            wrongKind(field.value, expected: "text", for: "prompt")
+                            wrongKind(field.value, expected: "text", for: "prompt", diagnostics: &diagnostics)
                             prose.span = document.span(of: field.value)
                         }
                     default:
-                        unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot")
+                        unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot", diagnostics: &diagnostics)
                     }
                 }
             case .sequence:
                 wrongKind(
                     entry.value, expected: "a mapping with 'duration', 'aspect' and 'prompt'",
-                    for: name.value)
+                    for: name.value, diagnostics: &diagnostics)
                 continue
             }
             items.append(
@@ -289,20 +290,22 @@ private struct SceneBuilder {
     // MARK: Helpers
 
     /// The mapping of a section; nil (and nothing reported) for an empty section.
-    private mutating func sectionMapping(_ section: YAMLPair, _ key: YAMLScalar, expected: String)
+    private mutating func sectionMapping(
+        _ section: YAMLPair, _ key: YAMLScalar, expected: String, diagnostics: inout DiagnosticBag
+    )
         -> YAMLNodeID?
     {
         switch document.kind(of: section.value) {
         case .mapping: return section.value
         case .scalar where document.isNull(section.value): return nil
         default:
-            wrongKind(section.value, expected: expected, for: key.value)
+            wrongKind(section.value, expected: expected, for: key.value, diagnostics: &diagnostics)
             return nil
         }
     }
 
     /// The key of `pair` when it is a scalar; a list or mapping as a key is reported.
-    private mutating func keyScalar(_ pair: YAMLPair) -> YAMLScalar? {
+    private mutating func keyScalar(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> YAMLScalar? {
         if let scalar = document.scalar(pair.key) { return scalar }
         diagnostics.report(
             .wrongNodeKind,
@@ -314,10 +317,11 @@ private struct SceneBuilder {
     /// A scalar where one belongs: reports a list or a mapping (E0022), and a missing value
     /// (E0024) at `missingAt` when one is given; otherwise nil for a null.
     private mutating func scalarValue(
-        _ node: YAMLNodeID, expected: String, in key: String, at missingAt: SourceSpan? = nil
+        _ node: YAMLNodeID, expected: String, in key: String, at missingAt: SourceSpan? = nil,
+        diagnostics: inout DiagnosticBag
     ) -> YAMLScalar? {
         guard let scalar = document.scalar(node) else {
-            wrongKind(node, expected: expected, for: key)
+            wrongKind(node, expected: expected, for: key, diagnostics: &diagnostics)
             return nil
         }
         guard scalar.isNull else { return scalar }
@@ -327,7 +331,9 @@ private struct SceneBuilder {
         return nil
     }
 
-    private mutating func wrongKind(_ node: YAMLNodeID, expected: String, for key: String) {
+    private mutating func wrongKind(
+        _ node: YAMLNodeID, expected: String, for key: String, diagnostics: inout DiagnosticBag
+    ) {
         diagnostics.report(
             .wrongNodeKind,
             "expected \(expected) for '\(key)', found \(document.kindDescription(of: node))",
@@ -335,7 +341,9 @@ private struct SceneBuilder {
     }
 
     /// W0002 with a did-you-mean among `known`.
-    private mutating func unknownKey(_ key: YAMLScalar, among known: [String], in place: String?) {
+    private mutating func unknownKey(
+        _ key: YAMLScalar, among known: [String], in place: String?, diagnostics: inout DiagnosticBag
+    ) {
         let message =
             place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
         let help: String

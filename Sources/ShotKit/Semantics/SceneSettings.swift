@@ -1,0 +1,82 @@
+/// The settings of a scene (`model`, `duration`, `aspect`) and the checks of their values, as
+/// pure functions of the text written: a value, or the diagnostic that explains it.
+public struct SceneSettings: Sendable {
+    /// The durations Kling renders, in seconds.
+    public static let durations = 3...10
+
+    /// The model tier.
+    public var model = ModelTier.standard
+    /// The duration of a shot that sets none.
+    public var duration = 5
+    /// Where it was set; nil for the default.
+    public var durationSpan: SourceSpan?
+    /// The aspect ratio of a shot that sets none.
+    public var aspect = AspectRatio.landscape
+    /// Where it was set; nil for the default.
+    public var aspectSpan: SourceSpan?
+
+    /// The defaults.
+    public init() {}
+
+    /// The settings of the scene file `root`; invalid values are reported and leave the
+    /// default. (The front ends report a setting given twice and keep the first.)
+    public static func check(_ root: SceneSyntax, diagnostics: inout DiagnosticBag) -> SceneSettings {
+        var settings = SceneSettings()
+        for setting in root.settings {
+            switch setting.key.value {
+            case .model:
+                switch model(setting.value) {
+                case .success(let model): settings.model = model
+                case .failure(let problem): diagnostics.report(problem.diagnostic)
+                }
+            case .duration:
+                switch duration(setting.value) {
+                case .success(let seconds):
+                    settings.duration = seconds
+                    settings.durationSpan = setting.value.span
+                case .failure(let problem):
+                    diagnostics.report(problem.diagnostic)
+                }
+            case .aspect:
+                switch aspect(setting.value) {
+                case .success(let aspect):
+                    settings.aspect = aspect
+                    settings.aspectSpan = setting.value.span
+                case .failure(let problem):
+                    diagnostics.report(problem.diagnostic)
+                }
+            }
+        }
+        return settings
+    }
+
+    /// An invalid setting value, with the diagnostic that says why.
+    public struct Problem: Error, Sendable {
+        /// What to report.
+        public var diagnostic: Diagnostic
+    }
+
+    /// The model tier `value` names.
+    public static func model(_ value: Located<String>) -> Result<ModelTier, Problem> {
+        if let model = ModelTier(rawValue: value.value) { return .success(model) }
+        return .failure(Problem(diagnostic: .unknownModel(value)))
+    }
+
+    /// The seconds of `value`: `5` or `5s`, from 3 to 10.
+    public static func duration(_ value: Located<String>) -> Result<Int, Problem> {
+        // Read from the bytes: it runs for every shot.
+        var digits = value.value.utf8[...]
+        if digits.last == UInt8(ascii: "s") { digits = digits.dropLast() }
+        if !digits.isEmpty, digits.count <= 2, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            let seconds = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if durations.contains(seconds) { return .success(seconds) }
+        }
+        return .failure(Problem(diagnostic: .invalidDuration(value)))
+    }
+
+    /// The aspect ratio `value` names.
+    public static func aspect(_ value: Located<String>) -> Result<AspectRatio, Problem> {
+        if let aspect = AspectRatio(rawValue: value.value) { return .success(aspect) }
+        return .failure(Problem(diagnostic: .invalidAspect(value)))
+    }
+}
