@@ -167,7 +167,7 @@ struct BoardTests {
         return scratch.root + "/" + (names.first { $0.hasSuffix(".stdout") } ?? "none")
     }
 
-    /// The body of `GET path` on 127.0.0.1:`port`.
+    /// The body of the answer to `GET path` on 127.0.0.1:`port`.
     private static func get(port: Int, path: String) throws -> String {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
@@ -188,6 +188,7 @@ struct BoardTests {
             if count <= 0 { break }
             response += buffer[0..<count]
         }
-        return String(decoding: response, as: UTF8.self)
+        let text = String(decoding: response, as: UTF8.self)
+        return text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? text
     }
 }
