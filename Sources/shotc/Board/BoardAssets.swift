@@ -44,6 +44,7 @@ extension BoardPage {
         .cards{display:flex;flex-direction:column;gap:14px;min-width:0}
         .card{display:grid;grid-template-columns:300px minmax(0,1fr);gap:16px;background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px;scroll-margin-top:10px}
         .card[hidden]{display:none}
+        .card.later{content-visibility:auto;contain-intrinsic-size:auto 330px}
         .framebox{display:flex;justify-content:center;align-items:flex-start}
         .frame{background:var(--frame);border-radius:6px;overflow:hidden;display:flex;align-items:center;justify-content:center;position:relative}
         .frame.a16x9{width:100%;aspect-ratio:16/9}.frame.a1x1{width:60%;aspect-ratio:1/1}.frame.a9x16{width:34%;aspect-ratio:9/16}
@@ -68,6 +69,8 @@ extension BoardPage {
         a.remote{display:flex;flex-direction:column;justify-content:center;align-items:center;min-width:70px;min-height:44px;padding:4px;border:1px dashed var(--muted);border-radius:4px;color:var(--muted);font-size:11px;text-decoration:none;text-align:center}
         a.remote .host{font-size:10px;word-break:break-all}
         .frame a.remote{width:100%;height:100%;border:0}
+        .pic a.remote.front{display:flex;width:92px;height:92px}.pic a.remote.angle{display:flex;width:44px;height:44px;font-size:8px}
+        .pic a.remote.angle .host{display:none}
         .animatic{position:fixed;inset:0;background:rgba(0,0,0,.92);color:#eee;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:10px;padding:16px;z-index:10}
         .animatic[hidden]{display:none}
         .stage{width:min(94vw,1100px);height:min(66vh,620px);display:flex;align-items:center;justify-content:center}
@@ -83,7 +86,10 @@ extension BoardPage {
         @media (max-width:760px){
         .layout{grid-template-columns:1fr;padding:10px}.cast{position:static;max-height:none}
         .card{grid-template-columns:1fr}.timeline,.diagnostics{margin-left:10px;margin-right:10px}.top{padding:12px 10px}
-        .frame.a16x9{width:100%}.frame.a1x1{width:70%}.frame.a9x16{width:45%}}
+        .frame.a16x9{width:100%}.frame.a1x1{width:70%}.frame.a9x16{width:45%}
+        .cast ul{flex-direction:row;flex-wrap:wrap}.cast li{flex:0 0 auto}
+        .cast-item{width:auto;grid-template-columns:28px auto;align-items:center;padding:4px 8px 4px 4px}
+        .cast-item .thumb{grid-row:auto;width:28px;height:28px}.cast-item .note,.cast-item .uses,.cast-item .angles{display:none}}
         """
 
     /// The page's behaviour: filter by cast, the animatic, and the live reload of `--serve`.

@@ -125,7 +125,7 @@ struct BoardPage {
         for (index, reference) in data.references.enumerated() {
             out += "<li><button type=\"button\" class=\"cast-item\" data-cast=\"\(escape(reference.name))\" style=\"--h:\(hue(index))\">"
             if let primary = reference.primary {
-                out += thumbnail(primary, name: reference.name, attributes: "class=\"thumb\"")
+                out += thumbnail(primary, name: reference.name, kind: "thumb")
             }
             out += "<span class=\"who\"><span class=\"name\">\(escape(reference.name))</span> <span class=\"kind\">\(reference.kind.rawValue)</span></span>"
             if let note = reference.note, !note.isEmpty { out += "<span class=\"note\">\(escape(note))</span>" }
@@ -134,7 +134,7 @@ struct BoardPage {
             if !reference.angles.isEmpty {
                 out += "<span class=\"angles\">"
                 for angle in reference.angles {
-                    out += thumbnail(angle, name: reference.name + " (angle)", attributes: "class=\"angle\"")
+                    out += thumbnail(angle, name: reference.name + " (angle)", kind: "angle")
                 }
                 out += "</span>"
             }
@@ -149,7 +149,7 @@ struct BoardPage {
             if case .mention(let name, _, _) = segment { name } else { nil }
         })
         let aspectClass = "a" + shot.aspect.replacingOccurrences(of: ":", with: "x")
-        var out = "<article class=\"card\" id=\"shot-\(escape(shot.name))\" data-shot=\"\(escape(shot.name))\""
+        var out = "<article class=\"card\(lazy ? " later" : "")\" id=\"shot-\(escape(shot.name))\" data-shot=\"\(escape(shot.name))\""
         if let state = shot.state { out += " data-state=\"\(state.rawValue)\"" }
         out += " data-duration=\"\(shot.duration)\" data-aspect=\"\(escape(shot.aspect))\" data-cost=\"\(plainDollars(shot.mills))\""
         out += " data-refs=\" \(escape(refs.sorted().joined(separator: " "))) \">\n"
@@ -158,7 +158,7 @@ struct BoardPage {
         if let video = shot.video {
             out += "<video src=\"\(escape(videoURL(video)))\" controls muted playsinline preload=\"metadata\"></video>"
         } else if let start = startFrame(shot) {
-            out += thumbnail(start, name: "start frame", attributes: "data-start")
+            out += thumbnail(start, name: "start frame", kind: "start", attributes: " data-start")
         } else {
             out += "<span class=\"blank\">no picture</span>"
         }
@@ -196,12 +196,12 @@ struct BoardPage {
                 out += "<figure class=\"pic\" data-token=\"\(escape(sent.token))\" data-ref=\"\(escape(reference.name))\" style=\"--h:\(hue(sent.reference))\">"
                 out += "<div class=\"imgs\">"
                 if let primary = reference.primary {
-                    out += thumbnail(primary, name: reference.name, attributes: "class=\"front\" data-token=\"\(escape(sent.token))\"")
+                    out += thumbnail(primary, name: reference.name, kind: "front", attributes: " data-token=\"\(escape(sent.token))\"")
                 }
                 if !reference.angles.isEmpty {
                     out += "<div class=\"small\">"
                     for angle in reference.angles {
-                        out += thumbnail(angle, name: reference.name + " (angle)", attributes: "class=\"angle\" data-token=\"\(escape(sent.token))\"")
+                        out += thumbnail(angle, name: reference.name + " (angle)", kind: "angle", attributes: " data-token=\"\(escape(sent.token))\"")
                     }
                     out += "</div>"
                 }
@@ -227,24 +227,31 @@ struct BoardPage {
 
     // MARK: Pictures and links
 
-    /// The start frame: the first `@Image`, else the first element's front.
+    /// The start frame: the first `@Image`, else the first element's front; a remote picture
+    /// (which the page never loads) only when there is nothing else to show.
     private func startFrame(_ shot: BoardData.Shot) -> BoardData.Picture? {
         let images = shot.sent.filter { $0.token.hasPrefix("@Image") }
-        let pick = images.first ?? shot.sent.first
-        guard let pick, pick.reference < data.references.count else { return nil }
-        return data.references[pick.reference].primary
+        let elements = shot.sent.filter { $0.token.hasPrefix("@Element") }
+        let pictures = (images + elements).compactMap { sent in
+            sent.reference < data.references.count ? data.references[sent.reference].primary : nil
+        }
+        return pictures.first { if case .remote = $0 { false } else { true } } ?? pictures.first
     }
 
-    private mutating func thumbnail(_ picture: BoardData.Picture, name: String, attributes: String) -> String {
+    /// A picture: `kind` is its class, `attributes` (each with a leading space) are added as they are.
+    private mutating func thumbnail(
+        _ picture: BoardData.Picture, name: String, kind: String, attributes: String = ""
+    ) -> String {
+        let loading = lazy ? " loading=\"lazy\"" : ""
         switch picture {
         case .local(let path):
-            return "<img src=\"\(escape(pictureURL(path)))\" alt=\"\(escape(name))\" \(attributes) decoding=\"async\"\(lazy ? " loading=\"lazy\"" : "")>"
+            return "<img class=\"\(kind)\" src=\"\(escape(pictureURL(path)))\" alt=\"\(escape(name))\"\(attributes)\(loading)>"
         case .data(let uri):
-            return "<img src=\"\(escape(uri))\" alt=\"\(escape(name))\" \(attributes) decoding=\"async\"\(lazy ? " loading=\"lazy\"" : "")>"
+            return "<img class=\"\(kind)\" src=\"\(escape(uri))\" alt=\"\(escape(name))\"\(attributes)\(loading)>"
         case .remote(let url):
             // Never loaded: the page works offline and sends nothing.
             let host = URL(string: url)?.host ?? url
-            return "<a class=\"remote\" href=\"\(escape(url))\" title=\"\(escape(url))\" \(attributes) rel=\"noreferrer\">"
+            return "<a class=\"remote \(kind)\" href=\"\(escape(url))\" title=\"\(escape(url))\"\(attributes) rel=\"noreferrer\">"
                 + "<span>remote picture</span><span class=\"host\">\(escape(host))</span></a>"
         }
     }
