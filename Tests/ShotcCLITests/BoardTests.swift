@@ -96,6 +96,33 @@ struct BoardTests {
         #expect(!result.stderr.contains("25 MB"), "a small page gives no warning")
     }
 
+    @Test("--embed warns when the page passes 25 MB")
+    func embedWarning() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        defer { scratch.remove() }
+        // mara's front, still a valid PNG under the 10 MB limit, padded after its end: it is shown
+        // five times on the page.
+        let front = scratch.folder + "/refs/mara-front.png"
+        let handle = try #require(FileHandle(forWritingAtPath: front))
+        handle.seekToEndOfFile()
+        handle.write(Data(count: 6 * 1024 * 1024))
+        handle.closeFile()
+        let result = try scratch.run(["board", "greenhouse.shot", "--embed"], environment: ShotcProcess.environment([:]))
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("mail services often refuse more than 25 MB"), "\(result)")
+    }
+
+    @Test("--open without xdg-open says how to open the page, and still succeeds")
+    func openWithoutOpener() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        defer { scratch.remove() }
+        let result = try scratch.run(
+            ["board", "greenhouse.shot", "--open"], environment: ShotcProcess.environment(["PATH": scratch.root]))
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.contains("xdg-open is not installed"), "\(result)")
+        #expect(result.stderr.contains("board.html in a browser"), "\(result)")
+    }
+
     @Test("a scene with errors: the page lists the diagnostics and still shows the shots; exit 1")
     func errors() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")

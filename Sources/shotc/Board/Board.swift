@@ -53,12 +53,14 @@ struct Board: ParsableCommand {
     /// The page size above which `--embed` warns.
     static let embedWarningBytes = 25 * 1024 * 1024
 
+    /// Rejects options that do not go together.
     func validate() throws {
         if port != nil && !serve { throw ValidationError("--port goes with --serve") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if serve && embed { throw ValidationError("--embed writes a file to send; --serve serves the page: use one") }
     }
 
+    /// Writes (or serves) the page.
     func run() throws {
         let rendersDirectory = renders ?? RunStore.defaultDirectory(forScene: file)
         guard FileManager.default.fileExists(atPath: file) else {

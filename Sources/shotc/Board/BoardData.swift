@@ -19,8 +19,11 @@ struct BoardData {
 
     /// A declaration of the cast.
     struct Reference {
+        /// Its name.
         var name: String
+        /// Character, prop, image or style.
         var kind: DeclarationKind
+        /// Its note, never sent.
         var note: String?
         /// The front of an element, the image of an image or style.
         var primary: Picture?
@@ -34,6 +37,7 @@ struct BoardData {
 
     /// A run of prose: text, or a mention.
     enum Segment {
+        /// Plain prose, `@@` already read as `@`.
         case text(String)
         /// `@name`, the index of its reference (nil when undeclared) and the token it becomes
         /// (nil when the scene has errors).
@@ -42,15 +46,21 @@ struct BoardData {
 
     /// One reference sent with a shot, with its positional token.
     struct Sent {
+        /// `@Element1`, `@Image2`.
         var token: String
+        /// The index of the reference in ``BoardData/references``.
         var reference: Int
     }
 
     /// A shot.
     struct Shot {
+        /// Its name.
         var name: String
+        /// Seconds.
         var duration: Int
+        /// `16:9`, `9:16` or `1:1` (as written when the scene has errors).
         var aspect: String
+        /// Its prose, cut at the mentions.
         var prose: [Segment]
         /// What the request sends: elements (`@Element1` first), then images.
         var sent: [Sent]
@@ -58,7 +68,9 @@ struct BoardData {
         var mills: Int
         /// `up-to-date`, `stale`, ...; nil when the scene has errors (no state can be read).
         var state: RenderState?
+        /// Why it is in that state, in words.
         var reasons: [String]
+        /// The request of its record, if any.
         var requestID: String?
         /// The saved video, absolute.
         var video: String?
@@ -66,14 +78,21 @@ struct BoardData {
         var nextRunSubmits: Bool
     }
 
+    /// The scene's file name.
     var title: String
+    /// The scene file, absolute.
     var scenePath: String
+    /// The model tier.
     var model: ModelTier
+    /// The cast, imports included, in declaration order.
     var references: [Reference]
+    /// The shots, in file order.
     var shots: [Shot]
     /// Every diagnostic, rendered like `shotc check` (plain), with its summary line.
     var diagnostics: String
+    /// How many errors the scene has.
     var errorCount: Int
+    /// How many warnings.
     var warningCount: Int
     /// The output folder (absolute).
     var outputDirectory: String

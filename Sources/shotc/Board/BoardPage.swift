@@ -15,7 +15,9 @@ struct BoardPage {
         case served
     }
 
+    /// What the page shows.
     let data: BoardData
+    /// How it names local files.
     let links: Links
     /// The preview server's version of the page; the page polls `/version` when set.
     var serveVersion: Int?
@@ -29,6 +31,7 @@ struct BoardPage {
     private(set) var embeddedBytes = 0
     private var embedCache: [String: String] = [:]
 
+    /// A page of `data`.
     init(data: BoardData, links: Links, serveVersion: Int? = nil) {
         self.data = data
         self.links = links
@@ -294,6 +297,7 @@ struct BoardPage {
         "/f" + path.split(separator: "/").map { "/" + percentEncode(String($0)) }.joined()
     }
 
+    /// A path component with everything but unreserved ASCII percent-encoded.
     static func percentEncode(_ component: String) -> String {
         var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")

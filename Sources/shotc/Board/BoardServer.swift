@@ -12,8 +12,11 @@ import ShotKit
 /// `shotc board --serve`: the page on 127.0.0.1, made again whenever the scene, its imports, its
 /// pictures or the output folder change; the page polls `/version` and reloads itself.
 struct BoardServer {
+    /// The scene file.
     let scenePath: String
+    /// Its output folder.
     let rendersDirectory: String
+    /// The port to listen on (0: a free one).
     let port: Int
 
     /// How often the watched files are looked at.
@@ -81,6 +84,7 @@ final class BoardServerState: @unchecked Sendable {
     private var diagnostics = ""
     private var watched: [String] = []
 
+    /// The state of the board of `scenePath`, before its first page.
     init(scenePath: String, rendersDirectory: String) {
         self.scenePath = scenePath
         self.rendersDirectory = rendersDirectory
@@ -140,14 +144,18 @@ final class BoardServerState: @unchecked Sendable {
 
 /// One connection: `/` the page, `/version` its version, `/f/PATH` a picture or video the page uses.
 final class BoardHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    /// What NIO's HTTP decoder delivers.
     typealias InboundIn = HTTPServerRequestPart
+    /// What NIO's HTTP encoder accepts.
     typealias OutboundOut = HTTPServerResponsePart
 
     private let state: BoardServerState
     private var head: HTTPRequestHead?
 
+    /// A connection answering from `state`.
     init(state: BoardServerState) { self.state = state }
 
+    /// Collects a request and answers it at its end.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let requestHead): head = requestHead
@@ -159,6 +167,7 @@ final class BoardHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Any error closes the connection.
     func errorCaught(context: ChannelHandlerContext, error: Error) { context.close(promise: nil) }
 
     private func answer(_ request: HTTPRequestHead, context: ChannelHandlerContext) {
