@@ -226,7 +226,11 @@ class BoardTests(unittest.TestCase):
         self.assert_offline()
         if shots:
             self.driver.execute_script(
-                "document.querySelectorAll('video').forEach(v => { v.currentTime = 0.5; })")
+                "document.querySelectorAll('video').forEach(v => { v.preload = 'auto'; v.play(); })")
+            self.wait_for(lambda: self.driver.execute_script(
+                "return Array.from(document.querySelectorAll('video')).every(v => v.ended || v.currentTime > 0.4)"),
+                message="the videos to play")
+            self.driver.execute_script("document.querySelectorAll('video').forEach(v => v.pause())")
             time.sleep(0.5)
             self.driver.save_screenshot(os.path.join(shots, "board-after.png"))
         # An edit makes a shot stale, and the page says why.
