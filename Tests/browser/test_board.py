@@ -283,9 +283,14 @@ class BoardTests(unittest.TestCase):
         frame = self.driver.execute_script(
             f"const i = {box}.querySelector('.aframe img'); return i && i.naturalWidth")
         self.assertTrue(frame, "the start frame (@ruin, the first @Image) is shown")
+        ratio = self.driver.execute_script(
+            f"const r = {box}.querySelector('.aframe').getBoundingClientRect(); return r.width / r.height")
+        self.assertAlmostEqual(ratio, 16 / 9, delta=0.03, msg="the animatic's frame has the shot's ratio")
         time.sleep(1.2)
         clock = self.driver.execute_script(f"return {box}.querySelector('.aclock').textContent")
         self.assertRegex(clock, r"^0:0[1-2]\.\d / 0:13\.0$")
+        if os.environ.get("BOARD_SCREENSHOTS"):
+            self.driver.save_screenshot(os.path.join(os.environ["BOARD_SCREENSHOTS"], "board-animatic.png"))
         self.driver.execute_script(f"{box}.querySelector('.aclose').click()")
         self.assertTrue(self.driver.execute_script(f"return {box}.hidden"))
         self.assertEqual(self.console_errors(), [])

@@ -75,8 +75,7 @@ extension BoardPage {
         .animatic[hidden]{display:none}
         .stage{width:min(94vw,1100px);height:min(66vh,620px);display:flex;align-items:center;justify-content:center}
         .aframe{background:#000;overflow:hidden;display:flex;align-items:center;justify-content:center;max-width:100%;max-height:100%;outline:1px solid #444}
-        .aframe.a16x9{aspect-ratio:16/9;width:100%}.aframe.a1x1{aspect-ratio:1/1;height:100%}.aframe.a9x16{aspect-ratio:9/16;height:100%}
-        .aframe img,.aframe video{width:100%;height:100%;object-fit:contain}
+                .aframe img,.aframe video{width:100%;height:100%;object-fit:contain}
         .aframe a.remote{color:#aaa;border:0}
         .abar{display:flex;gap:14px;align-items:center;font-variant-numeric:tabular-nums}
         .abar button{font:inherit;padding:4px 12px;border-radius:6px;border:1px solid #666;background:#222;color:#eee;cursor:pointer}
@@ -117,13 +116,18 @@ extension BoardPage {
         function plainProse(card){var p=card.querySelector(".prose").cloneNode(true);Array.prototype.forEach.call(p.querySelectorAll(".t"),function(t){t.remove();});
           Array.prototype.forEach.call(p.querySelectorAll(".n"),function(n){n.textContent="@"+n.textContent;});return p.textContent;}
         function show(i){
-          index=i;var s=plan[i];frame.textContent="";frame.className="aframe a"+s.aspect.replace(":","x");
+          index=i;var s=plan[i];frame.textContent="";frame.className="aframe a"+s.aspect.replace(":","x");fit();
           var v=s.card.querySelector(".frame video"),pic=s.card.querySelector(".frame [data-start]");
           if(v){var nv=document.createElement("video");nv.src=v.getAttribute("src");nv.muted=true;nv.playsInline=true;nv.autoplay=true;frame.appendChild(nv);var pr=nv.play();if(pr&&pr.catch)pr.catch(function(){});}
           else if(pic){frame.appendChild(pic.cloneNode(true));}
           else{var b=document.createElement("span");b.className="blank";b.textContent="no picture";frame.appendChild(b);}
           nameEl.textContent=s.name+" · "+s.duration+" s · "+s.aspect;caption.textContent=plainProse(s.card);
         }
+        function fit(){
+          if(index<0)return;var p=plan[index].aspect.split(":"),r=(Number(p[0])||16)/(Number(p[1])||9),st=box.querySelector(".stage"),w=st.clientWidth,h=st.clientHeight;
+          if(w/h>r){w=h*r;}else{h=w/r;}frame.style.width=Math.floor(w)+"px";frame.style.height=Math.floor(h)+"px";
+        }
+        window.addEventListener("resize",fit);
         function tick(now){
           if(!paused){elapsed+=(now-last)/1000;}last=now;
           if(elapsed>=total){stop();return;}
