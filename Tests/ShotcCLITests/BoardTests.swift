@@ -164,7 +164,7 @@ struct BoardTests {
         #expect(try world.control.counts().total == 0, "board sent something")
     }
 
-    @Test("--serve answers on 127.0.0.1 and stops cleanly on SIGINT")
+    @Test("--serve answers on 127.0.0.1, makes a new version when the output folder changes, stops cleanly on SIGINT")
     func serve() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
         defer { scratch.remove() }
@@ -182,6 +182,18 @@ struct BoardTests {
         #expect(page.contains(#"data-serve-version="1""#))
         #expect(try Self.get(port: port, path: "/version").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
         #expect(try Self.get(port: port, path: "/f/etc/passwd").contains("not found"), "only the page's files are served")
+        // A render finishing (a file appearing in the output folder) makes a new version.
+        try FileManager.default.createDirectory(atPath: scratch.renders, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: scratch.renders + "/orbit.run.json"))
+        var version = ""
+        let changed = Date().addingTimeInterval(5)
+        while Date() < changed {
+            version = try Self.get(port: port, path: "/version").trimmingCharacters(in: .whitespacesAndNewlines)
+            if version != "1" { break }
+            usleep(50_000)
+        }
+        #expect(version == "2")
+        #expect(try Self.get(port: port, path: "/").contains(#"data-serve-version="2""#))
         process.send(SIGINT)
         let result = process.wait(timeout: 10)
         #expect(result.status == 0, "\(result)")
