@@ -164,6 +164,21 @@ struct BoardTests {
         #expect(try world.control.counts().total == 0, "board sent something")
     }
 
+    @Test("a render fal failed: the card says failed, with fal's error, escaped")
+    func failedRender() throws {
+        let world = try RunWorld()
+        defer { world.close() }
+        try world.control.addFaults([
+            ["route": "submit", "kind": "renderFail", "message": "Content <policy> violation", "times": 1]
+        ])
+        #expect(try world.run(["--shot", "opening"]).status == 3)
+        let result = try world.scratch.run(["board", "greenhouse.shot"], environment: world.environment)
+        #expect(result.status == 0, "\(result)")
+        let html = try page(world.scratch)
+        #expect(try matches(#"data-shot="[^"]*" data-state="([^"]*)""#, in: html) == ["failed", "new"])
+        #expect(html.contains("Content &lt;policy&gt; violation"))
+    }
+
     @Test("--serve answers on 127.0.0.1, makes a new version when the output folder changes, stops cleanly on SIGINT")
     func serve() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
