@@ -313,9 +313,13 @@ class BoardTests(unittest.TestCase):
     def test_phone_width_has_no_sideways_scroll(self):
         driver = make_driver(390, 844)
         try:
+            # A headless window is at least 500 px wide: emulate the phone's viewport instead.
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
             scene = self.scene("dialogue/dialogue.shot")
             self.board(scene)
             self.open("file://" + self.default_page(scene), driver=driver)
+            self.assertEqual(driver.execute_script("return window.innerWidth"), 390)
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             self.assertLessEqual(overflow, 0)
