@@ -42,6 +42,10 @@ let package = Package(
             dependencies: [
                 "ShotKit", "ShotRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `shotc board --serve`.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // Test support: a stand-in for fal's queue, storage and CDN on 127.0.0.1.
         .executableTarget(
