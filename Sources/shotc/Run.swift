@@ -4,6 +4,7 @@ import FalKit
 import Foundation
 import ShotKit
 import ShotRunner
+import Synchronization
 
 /// `shotc run`: render the shots on fal.
 struct Run: AsyncParsableCommand {
@@ -186,11 +187,14 @@ struct Run: AsyncParsableCommand {
             concurrency: jobs, followPatience: tuning.followPatience, report: { reporter.handle($0) })
 
         reporter.start()
-        let work = Task { await renderer.run(plans) }
+        // Ctrl-C is handled from before the first request, so it never kills a submit half-way.
+        let stopper = WorkStopper()
         let interrupt = InterruptHandler {
             reporter.say("stopping: accepted requests stay recorded; press Ctrl-C again to quit at once")
-            work.cancel()
+            stopper.stop()
         }
+        let work = Task { await renderer.run(plans) }
+        stopper.attach(work)
         let report = await work.value
         let spent = spending(report, plans: plans, scene: scene)
         if interrupt.fired {
@@ -429,6 +433,29 @@ struct Run: AsyncParsableCommand {
             let reused = hashes[path].map { cache[RunStore.uploadCacheKey(cdn: cdn, hash: $0)] != nil } ?? false
             return (path, try? LocalFileSystem().size(path), reused)
         }
+    }
+}
+
+/// Cancels the run's task once it exists; a stop asked for before it exists cancels it on arrival.
+final class WorkStopper: Sendable {
+    private let state = Mutex<(task: Task<RunReport, Never>?, stopped: Bool)>((nil, false))
+
+    /// The run's task.
+    func attach(_ task: Task<RunReport, Never>) {
+        let stopped = state.withLock { state in
+            state.task = task
+            return state.stopped
+        }
+        if stopped { task.cancel() }
+    }
+
+    /// Cancels the task, now or when it is attached.
+    func stop() {
+        let task = state.withLock { state in
+            state.stopped = true
+            return state.task
+        }
+        task?.cancel()
     }
 }
 
