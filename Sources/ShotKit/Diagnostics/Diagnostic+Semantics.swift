@@ -41,9 +41,9 @@ extension Diagnostic {
     /// E0010: a name that breaks the name rule of spec section 1; `what` says what it names
     /// when the syntax does not show it (a YAML key). Long names are cut to 40 characters.
     static func invalidName(_ name: Located<String>, what: String?) -> Diagnostic {
-        let shown = name.value.count <= 40 ? name.value : String(name.value.prefix(39)) + "…"
-        return Diagnostic(
-            .invalidName, "invalid \(what.map { $0 + " " } ?? "")name '\(shown)'", at: name.span,
+        Diagnostic(
+            .invalidName, "invalid \(what.map { $0 + " " } ?? "")name '\(shortened(name.value))'",
+            at: name.span,
             help: ["a name starts with a letter and goes on with letters, digits, '_' or '-', not ending in '-'"])
     }
 
