@@ -335,4 +335,20 @@ extension Diagnostic {
             "the prompt of shot '\(shot.value)' is \(length) characters; Kling caps prompts at \(max)",
             at: shot.span, help: ["shorten the prose by \(length - max) characters"])
     }
+
+    // MARK: Rendering (E05xx)
+
+    /// E0501: a field of shot `shot`'s request that fal rejected, at the place in the scene it
+    /// came from.
+    static func requestRejected(shot: String, _ issue: RejectedField, at span: SourceSpan) -> Diagnostic {
+        let field = issue.loc.filter { $0 != "body" }.joined(separator: ".")
+        var message = "fal rejected shot '\(shot)'"
+        if !field.isEmpty { message += ": \(field)" }
+        message += ": \(issue.message)"
+        var help = ["fal's error type is '\(issue.type)'; fix the scene and run again (a rejected request is not retried)"]
+        if issue.type == "content_policy_violation" {
+            help.insert("rephrase the prose or change the reference images", at: 0)
+        }
+        return Diagnostic(.requestRejected, message, at: span, help: help)
+    }
 }

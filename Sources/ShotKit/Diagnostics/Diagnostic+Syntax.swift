@@ -178,4 +178,80 @@ extension Diagnostic {
             .missingValue, "missing value for '\(key)' in \(kind.rawValue) '\(owner)'", at: span,
             help: [help])
     }
+
+    // MARK: YAML
+
+    /// E0001 or E0020: libyaml's own error, with its context as a note.
+    static func yamlError(
+        _ problem: String, invalidUTF8: Bool, at span: SourceSpan?, context: (String, SourceSpan?)?
+    ) -> Diagnostic {
+        Diagnostic(
+            invalidUTF8 ? .invalidUTF8 : .yamlSyntax, problem, at: span,
+            notes: context.map { [DiagnosticNote($0.0, at: $0.1)] } ?? [])
+    }
+
+    /// E0020: an alias with no anchor of that name before it.
+    static func undefinedAlias(_ name: String, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(.yamlSyntax, "undefined alias '*\(name)'", at: span)
+    }
+
+    /// E0021: a key given twice in one mapping.
+    static func duplicateKey(_ key: String, at span: SourceSpan, first: SourceSpan) -> Diagnostic {
+        Diagnostic(
+            .duplicateKey, "duplicate key '\(key)'", at: span,
+            notes: [DiagnosticNote("first given here", at: first)])
+    }
+
+    /// E0022: a node of the wrong kind for `key`.
+    static func wrongNodeKind(expected: String, for key: String, found: String, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(.wrongNodeKind, "expected \(expected) for '\(key)', found \(found)", at: span)
+    }
+
+    /// E0022: a scene whose root is no mapping.
+    static func rootNotMapping(found: String, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(
+            .wrongNodeKind, "expected a mapping of scene keys, found \(found)", at: span,
+            help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
+    }
+
+    /// E0022: a list or a mapping as a key.
+    static func keyNotScalar(found: String, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(.wrongNodeKind, "expected a name as key, found \(found)", at: span)
+    }
+
+    /// E0023: a second document in a scene file.
+    static func multipleDocuments(at span: SourceSpan) -> Diagnostic {
+        Diagnostic(
+            .multipleDocuments, "found a second YAML document; a scene file is one document", at: span,
+            help: ["remove the '---' that starts it, or move it to a file of its own and import it"])
+    }
+
+    /// E0024: a key whose value is missing.
+    static func missingYAMLValue(expected: String, for key: String, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(.missingValue, "expected \(expected) for '\(key)', found nothing", at: span)
+    }
+
+    /// E0025: aliases that expand the document past `max` nodes.
+    static func yamlTooLarge(maxNodes: Int, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(
+            .yamlTooLarge, "YAML document expands to more than \(maxNodes) nodes", at: span,
+            help: ["an alias repeats the node it names; use fewer or smaller aliases"])
+    }
+
+    /// E0025: nesting deeper than `max` levels.
+    static func yamlTooDeep(maxDepth: Int, at span: SourceSpan) -> Diagnostic {
+        Diagnostic(.yamlTooLarge, "YAML nesting is deeper than \(maxDepth) levels", at: span)
+    }
+
+    /// W0002: a key the place does not have, with a did-you-mean among `known`.
+    static func unknownKey(_ key: Located<String>, among known: [String], in place: String?) -> Diagnostic {
+        let message = place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
+        let help: String
+        if let suggestion = Suggestion.closest(to: key.value, among: known) {
+            help = "did you mean '\(suggestion)'?"
+        } else {
+            help = "known keys: " + known.joined(separator: ", ")
+        }
+        return Diagnostic(.unknownKey, message, at: key.span, help: [help])
+    }
 }
