@@ -30,17 +30,26 @@ public struct Analyzer {
     /// bytes, and 200 leaves 31 bytes of margin for longer suffixes.
     public static let maxShotNameBytes = 200
 
+    /// The files of the scene, for paths and lines.
     let sources: SourceMap
+    /// The parsed files and where each import led.
     let loaded: SceneLoader.Result
     /// What the analysis found, errors or not: declarations, mentions, shots and imports.
     public internal(set) var model: SemanticModel
 
+    /// Every declared reference, in declaration order (the first of a name declared twice).
     var references: [Reference] = []
+    /// The file that declares each reference.
     var referenceFiles: [FileID] = []
+    /// The index in ``references`` of each name.
     var referenceIndex: [String: Int] = [:]
+    /// Every shot, in scene order.
     var shotSyntax: [ShotSyntax] = []
+    /// Where each shot name is first used.
     var shotNames: [String: SourceSpan] = [:]
+    /// The files walked, so that a file imported twice is walked once.
     var visited: Set<FileID> = []
+    /// The images' header facts, each read once.
     var images: ImageCache
     /// References a misspelt mention most likely meant: not reported as unused.
     var presumedMentions: Set<Int> = []
