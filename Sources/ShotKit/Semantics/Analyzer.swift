@@ -75,9 +75,17 @@ public struct Analyzer {
         let hadErrors = diagnostics.hasErrors
         model.imports = SemanticModel.imports(of: loaded)
         guard let root = loaded.root, let rootTree = loaded.trees[root] else { return nil }
+        // Reserved once, never regrown: a shot is a few hundred bytes in each array, and
+        // regrowing them costs more than the model records.
+        shotSyntax.reserveCapacity(loaded.trees.values.reduce(0) { $0 + $1.items.count })
         collect(rootTree, diagnostics: &diagnostics)
         let settings = SceneSettings.check(rootTree, diagnostics: &diagnostics)
         var shots: [CompiledShot] = []
+        shots.reserveCapacity(shotSyntax.count)
+        model.shots.reserveCapacity(shotSyntax.count)
+        // Most shots mention a few references; the array grows past this only when they
+        // mention more.
+        model.mentions.reserveCapacity(shotSyntax.count * 4)
         var mentioned = Set<Int>()
         for shot in shotSyntax {
             let first = model.mentions.count
