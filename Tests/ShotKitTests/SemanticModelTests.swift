@@ -351,10 +351,19 @@ struct SceneGenerator {
                 return
             }
             let built = try Self.builtTokens(compilation, fileSystem: fileSystem)
-            let model = Self.modelTokens(compilation.model)
+            let tokens = Self.modelTokens(compilation.model)
             let expected = scene.expected.map { ($0.shot, $0.tokens) }
-            #expect(Self.same(built, model), "scene \(number): build \(built), model \(model)")
-            #expect(Self.same(expected, model), "scene \(number): expected \(expected), model \(model)")
+            #expect(Self.same(built, tokens), "scene \(number): build \(built), model \(tokens)")
+            #expect(Self.same(expected, tokens), "scene \(number): expected \(expected), model \(tokens)")
+            // Every mention's span holds `@name` in its file, and the offset lookup finds it
+            // from its first byte to just after its last.
+            let model = compilation.model
+            for (index, mention) in model.mentions.enumerated() {
+                let written = compilation.sources[mention.span.file].text(of: mention.span)
+                #expect(written == "@" + mention.name, "scene \(number): \(written)")
+                #expect(model.symbol(at: mention.span.start, in: mention.span.file) == .mention(index))
+                #expect(model.symbol(at: mention.span.end, in: mention.span.file) == .mention(index))
+            }
             // Every file and import is in the model's graph.
             #expect(compilation.model.imports.count == scene.files.count - 1)
             #expect(compilation.model.imports.allSatisfy { $0.target != nil })
