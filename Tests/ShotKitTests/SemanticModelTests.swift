@@ -83,7 +83,9 @@ struct SceneGenerator {
     var random: SeededRandom
 
     private static let stems = ["mara", "tom", "stone", "lamp", "dusk", "harbor", "kofi", "ines", "ruin", "glow"]
-    private static let words = ["the", "light", "falls", "on", "slowly", "wide", "close-up", "rain", "café", "and", "behind", "over"]
+    private static let words = [
+        "the", "light", "falls", "on", "slowly", "wide", "close-up", "rain", "café", "and", "behind", "over",
+    ]
 
     private mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
     private mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
@@ -115,7 +117,8 @@ struct SceneGenerator {
             }
             if parts.count > 4, chance(30) { parts.swapAt(0, parts.count - 1) }
             shots.append(
-                Shot(name: "shot_\(index)", duration: chance(40) ? int(3...10) : nil,
+                Shot(
+                    name: "shot_\(index)", duration: chance(40) ? int(3...10) : nil,
                     aspect: chance(30) ? ["16:9", "9:16", "1:1"].randomElement(using: &random) : nil,
                     parts: parts))
             // Mostly the root; sometimes an imported file.
@@ -136,8 +139,10 @@ struct SceneGenerator {
             let myShots = shots.indices.filter { shotOwner[$0] == index }.map { shots[$0] }
             let text =
                 path.hasSuffix(".yaml")
-                ? yamlFile(importing: importPath, declarations: mine, shots: myShots, all: declarations, root: index == 0)
-                : shotFile(importing: importPath, declarations: mine, shots: myShots, all: declarations, root: index == 0)
+                ? yamlFile(
+                    importing: importPath, declarations: mine, shots: myShots, all: declarations, root: index == 0)
+                : shotFile(
+                    importing: importPath, declarations: mine, shots: myShots, all: declarations, root: index == 0)
             files[path] = Array(text.utf8)
         }
         // Scene order: a file's items in order, an import's where it stands. Each file writes
@@ -199,7 +204,8 @@ struct SceneGenerator {
                 lines.append("  refs  " + refs.joined(separator: ", "))
                 if chance(50) { lines.append("  note  a note about \(declaration.name)") }
             case .image, .style:
-                lines.append("\(declaration.kind.rawValue) \(declaration.name) \(picture(declaration.name, "", alone: true))")
+                lines.append(
+                    "\(declaration.kind.rawValue) \(declaration.name) \(picture(declaration.name, "", alone: true))")
             }
         }
         for shot in shots {
@@ -284,7 +290,9 @@ struct SceneGenerator {
     }
 
     /// Each shot's name and the tokens of its prompt, read from `build`'s JSON array.
-    static func builtTokens(_ compilation: Compilation, fileSystem: any FileSystem) throws
+    static func builtTokens(
+        _ compilation: Compilation, fileSystem: any FileSystem
+    ) throws
         -> [(String, [String])]
     {
         let scene = try #require(compilation.scene)
@@ -337,14 +345,25 @@ struct SceneGenerator {
             let errors = compilation.diagnostics.sorted.filter { $0.severity == .error }
             guard errors.isEmpty else {
                 let rendered = DiagnosticRenderer(sources: compilation.sources).render(errors)
-                Issue.record("scene \(number) has errors:\n\(rendered)\n\(scene.files.mapValues { String(decoding: $0, as: UTF8.self) })")
+                Issue.record(
+                    "scene \(number) has errors:\n\(rendered)\n\(scene.files.mapValues { String(decoding: $0, as: UTF8.self) })"
+                )
                 return
             }
             let built = try Self.builtTokens(compilation, fileSystem: fileSystem)
-            let model = Self.modelTokens(compilation.model)
+            let tokens = Self.modelTokens(compilation.model)
             let expected = scene.expected.map { ($0.shot, $0.tokens) }
-            #expect(Self.same(built, model), "scene \(number): build \(built), model \(model)")
-            #expect(Self.same(expected, model), "scene \(number): expected \(expected), model \(model)")
+            #expect(Self.same(built, tokens), "scene \(number): build \(built), model \(tokens)")
+            #expect(Self.same(expected, tokens), "scene \(number): expected \(expected), model \(tokens)")
+            // Every mention's span holds `@name` in its file, and the offset lookup finds it
+            // from its first byte to just after its last.
+            let model = compilation.model
+            for (index, mention) in model.mentions.enumerated() {
+                let written = compilation.sources[mention.span.file].text(of: mention.span)
+                #expect(written == "@" + mention.name, "scene \(number): \(written)")
+                #expect(model.symbol(at: mention.span.start, in: mention.span.file) == .mention(index))
+                #expect(model.symbol(at: mention.span.end, in: mention.span.file) == .mention(index))
+            }
             // Every file and import is in the model's graph.
             #expect(compilation.model.imports.count == scene.files.count - 1)
             #expect(compilation.model.imports.allSatisfy { $0.target != nil })

@@ -11,7 +11,9 @@ extension Diagnostic {
         var help = imported ? ["import paths are relative to the importing file's folder"] : []
         switch error {
         case .tooLarge:
-            help = ["a scene file is at most \(FileReadError.describe(bytes: maxFileBytes)); split it into files that import each other"]
+            help = [
+                "a scene file is at most \(FileReadError.describe(bytes: maxFileBytes)); split it into files that import each other"
+            ]
         case .notRegularFile:
             help = ["scene files and imports are read only from regular files"]
         case .notFound, .isDirectory, .unreadable:
@@ -41,9 +43,9 @@ extension Diagnostic {
     /// E0010: a name that breaks the name rule of spec section 1; `what` says what it names
     /// when the syntax does not show it (a YAML key). Long names are cut to 40 characters.
     static func invalidName(_ name: Located<String>, what: String?) -> Diagnostic {
-        let shown = name.value.count <= 40 ? name.value : String(name.value.prefix(39)) + "…"
-        return Diagnostic(
-            .invalidName, "invalid \(what.map { $0 + " " } ?? "")name '\(shown)'", at: name.span,
+        Diagnostic(
+            .invalidName, "invalid \(what.map { $0 + " " } ?? "")name '\(shortened(name.value))'",
+            at: name.span,
             help: ["a name starts with a letter and goes on with letters, digits, '_' or '-', not ending in '-'"])
     }
 
@@ -54,7 +56,9 @@ extension Diagnostic {
             .invalidName,
             "shot name '\(shown)' is \(name.value.utf8.count) bytes long; shot names are at most \(maxBytes) bytes",
             at: name.span,
-            help: ["a shot's video is saved as NAME.mp4 and its record as NAME.run.json, and a file name has at most 255 bytes; choose a shorter name"])
+            help: [
+                "a shot's video is saved as NAME.mp4 and its record as NAME.run.json, and a file name has at most 255 bytes; choose a shorter name"
+            ])
     }
 
     /// E0102: a shot name used twice.
@@ -71,8 +75,10 @@ extension Diagnostic {
     ) -> Diagnostic {
         Diagnostic(
             .duplicateName, "duplicate name '\(name.value)'", at: name.span,
-            notes: [DiagnosticNote(
-                "'\(name.value)' is first declared here, as a \(firstKind.rawValue)", at: first)],
+            notes: [
+                DiagnosticNote(
+                    "'\(name.value)' is first declared here, as a \(firstKind.rawValue)", at: first)
+            ],
             help: ["names are unique across characters, props, images and styles; rename one"])
     }
 
@@ -99,7 +105,8 @@ extension Diagnostic {
         } else {
             switch surface {
             case .shot:
-                help.append("declare it first, e.g. 'character \(name)' with its 'front' and 'refs', or 'image \(name) PATH'")
+                help.append(
+                    "declare it first, e.g. 'character \(name)' with its 'front' and 'refs', or 'image \(name) PATH'")
             case .yaml:
                 help.append("declare it under 'characters:', 'props:', 'images:' or 'styles:'")
             }
@@ -113,7 +120,10 @@ extension Diagnostic {
     static func positionalToken(_ name: String, at span: SourceSpan, example: String) -> Diagnostic {
         Diagnostic(
             .positionalToken, "positional token '@\(name)' written by hand", at: span,
-            help: ["write the reference's name instead (such as '@\(example)'); shotc numbers references by first mention", "to write a literal '@', double it: '@@'"])
+            help: [
+                "write the reference's name instead (such as '@\(example)'); shotc numbers references by first mention",
+                "to write a literal '@', double it: '@@'",
+            ])
     }
 
     /// E0105: `--shot` naming a shot the scene does not have; `known` are the scene's shots.
@@ -140,9 +150,11 @@ extension Diagnostic {
     static func missingFront(_ kind: DeclarationKind, _ name: Located<String>) -> Diagnostic {
         Diagnostic(
             .missingFront, "\(kind.rawValue) '\(name.value)' has no front image", at: name.span,
-            help: [kind == .character
-                ? "add a frontal view: 'front \(name.value)-front.png'"
-                : "add a frontal view: 'front \(name.value).png'"])
+            help: [
+                kind == .character
+                    ? "add a frontal view: 'front \(name.value)-front.png'"
+                    : "add a frontal view: 'front \(name.value).png'"
+            ])
     }
 
     /// E0207: a character or prop with no `refs` or more than three.
@@ -334,5 +346,23 @@ extension Diagnostic {
             .promptTooLong,
             "the prompt of shot '\(shot.value)' is \(length) characters; Kling caps prompts at \(max)",
             at: shot.span, help: ["shorten the prose by \(length - max) characters"])
+    }
+
+    // MARK: Rendering (E05xx)
+
+    /// E0501: a field of shot `shot`'s request that fal rejected, at the place in the scene it
+    /// came from.
+    static func requestRejected(shot: String, _ issue: RejectedField, at span: SourceSpan) -> Diagnostic {
+        let field = issue.loc.filter { $0 != "body" }.joined(separator: ".")
+        var message = "fal rejected shot '\(shot)'"
+        if !field.isEmpty { message += ": \(field)" }
+        message += ": \(issue.message)"
+        var help = [
+            "fal's error type is '\(issue.type)'; fix the scene and run again (a rejected request is not retried)"
+        ]
+        if issue.type == "content_policy_violation" {
+            help.insert("rephrase the prose or change the reference images", at: 0)
+        }
+        return Diagnostic(.requestRejected, message, at: span, help: help)
     }
 }

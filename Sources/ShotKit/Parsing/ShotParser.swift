@@ -82,8 +82,7 @@ struct ShotParser {
         _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
     ) {
         if let path = expectValue(
-            &cursor, after: keywordSpan, missing: "missing path after 'import'",
-            example: "import \"cast.shot\"", diagnostics: &diagnostics)
+            &cursor, after: keywordSpan, missing: { .missingImportPath(at: $0) }, diagnostics: &diagnostics)
         {
             expectEndOfLine(&cursor, diagnostics: &diagnostics)
             items.append(.importFile(ImportSyntax(path: path, span: keywordSpan.union(path.span))))
@@ -96,20 +95,14 @@ struct ShotParser {
         _ key: SettingKey, _ keywordSpan: SourceSpan, _ cursor: inout LineLexer, diagnostics: inout DiagnosticBag
     ) {
         defer { advance(diagnostics: &diagnostics) }
-        let examples: [SettingKey: String] = [
-            .model: "model standard", .duration: "duration 5s", .aspect: "aspect 16:9",
-        ]
         guard
             let value = expectValue(
-                &cursor, after: keywordSpan, missing: "missing value for '\(key.rawValue)'",
-                example: examples[key] ?? key.rawValue, diagnostics: &diagnostics)
+                &cursor, after: keywordSpan, missing: { .missingSettingValue(key, at: $0) },
+                diagnostics: &diagnostics)
         else { return }
         expectEndOfLine(&cursor, diagnostics: &diagnostics)
         if let first = firstSettings[key] {
-            report(
-                .duplicateField, "duplicate setting '\(key.rawValue)'", at: keywordSpan,
-                notes: [DiagnosticNote("'\(key.rawValue)' is first set here", at: first)],
-                help: ["remove one of the two lines"], diagnostics: &diagnostics)
+            diagnostics.report(.duplicateSetting(key, at: keywordSpan, first: first))
             return
         }
         firstSettings[key] = keywordSpan
@@ -166,41 +159,34 @@ struct ShotParser {
             } else {
                 help.append("a \(kind.rawValue) has the fields 'front', 'refs' and 'note'")
             }
-            report(
-                .unknownField,
-                "unknown field '\(shortened(written))' in \(kind.rawValue) '\(owner)'",
-                at: keySpan, help: help, diagnostics: &diagnostics)
+            diagnostics.report(.unknownField(written, in: kind, owner, at: keySpan, help: help))
             return nil
         }
         if let first = firstKeys[key] {
-            report(
-                .duplicateField,
-                "duplicate field '\(key.rawValue)' in \(kind.rawValue) '\(owner)'", at: keySpan,
-                notes: [DiagnosticNote("'\(key.rawValue)' is first given here", at: first)],
-                help: ["remove one of the two lines"], diagnostics: &diagnostics)
+            diagnostics.report(.duplicateField(key.rawValue, in: kind, owner, at: keySpan, first: first))
             return nil
         }
         firstKeys[key] = keySpan
         let located = Located(key.rawValue, at: keySpan)
-        let missing = "missing value for '\(key.rawValue)' in \(kind.rawValue) '\(owner)'"
         switch key {
         case .front:
-            return parseFrontField(located, &cursor, missing: missing, owner: owner, diagnostics: &diagnostics)
+            return parseFrontField(located, &cursor, kind, owner, diagnostics: &diagnostics)
         case .refs:
-            return parseRefsField(located, &cursor, missing: missing, owner: owner, diagnostics: &diagnostics)
+            return parseRefsField(located, &cursor, kind, owner, diagnostics: &diagnostics)
         case .note:
-            return parseNoteField(located, &cursor, missing: missing, diagnostics: &diagnostics)
+            return parseNoteField(located, &cursor, kind, owner, diagnostics: &diagnostics)
         }
     }
 
     /// `front_field = "front" , value , end_of_line ;`
     private mutating func parseFrontField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String,
+        _ key: Located<String>, _ cursor: inout LineLexer, _ kind: DeclarationKind, _ owner: String,
         diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         guard
             let value = expectValue(
-                &cursor, after: key.span, missing: missing, example: "front refs/\(owner)-front.png",
+                &cursor, after: key.span,
+                missing: { .missingFieldValue(key.value, in: kind, owner, at: $0) },
                 diagnostics: &diagnostics)
         else { return nil }
         expectEndOfLine(&cursor, diagnostics: &diagnostics)
@@ -209,7 +195,7 @@ struct ShotParser {
 
     /// `refs_field = "refs" , value , { [ "," ] , value } , end_of_line ;`
     private mutating func parseRefsField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, owner: String,
+        _ key: Located<String>, _ cursor: inout LineLexer, _ kind: DeclarationKind, _ owner: String,
         diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         var values: [Located<String>] = []
@@ -223,9 +209,7 @@ struct ShotParser {
                 continue
             case .comma:
                 if values.isEmpty || comma != nil {
-                    report(
-                        .unexpectedToken, "expected an image value, found ','",
-                        at: span(token.start, token.end), diagnostics: &diagnostics)
+                    diagnostics.report(.commaWithoutImage(at: span(token.start, token.end)))
                     skipLine(&cursor, diagnostics: &diagnostics)
                     break
                 }
@@ -233,13 +217,9 @@ struct ShotParser {
                 continue
             case .endOfLine, .comment:
                 if values.isEmpty {
-                    report(
-                        .missingValue, missing, at: key.span,
-                        help: ["write one to three images: refs refs/\(owner)-side.png"], diagnostics: &diagnostics)
+                    diagnostics.report(.missingFieldValue(key.value, in: kind, owner, at: key.span))
                 } else if let comma {
-                    report(
-                        .unexpectedToken, "expected an image value after ',', found end of line",
-                        at: span(comma.start, comma.end), help: ["remove the trailing ','"], diagnostics: &diagnostics)
+                    diagnostics.report(.trailingComma(at: span(comma.start, comma.end)))
                 }
             }
             break
@@ -250,14 +230,12 @@ struct ShotParser {
 
     /// `note_field = "note" , free_text ;`
     private mutating func parseNoteField(
-        _ key: Located<String>, _ cursor: inout LineLexer, missing: String, diagnostics: inout DiagnosticBag
+        _ key: Located<String>, _ cursor: inout LineLexer, _ kind: DeclarationKind, _ owner: String,
+        diagnostics: inout DiagnosticBag
     ) -> FieldSyntax? {
         let range = cursor.rest()
         guard !range.isEmpty else {
-            report(
-                .missingValue, missing, at: key.span,
-                help: ["write the note after the key: note A young explorer in a yellow raincoat."],
-                diagnostics: &diagnostics)
+            diagnostics.report(.missingFieldValue(key.value, in: kind, owner, at: key.span))
             return nil
         }
         let value = Located(
@@ -277,8 +255,8 @@ struct ShotParser {
             return
         }
         let image = expectValue(
-            &cursor, after: name.span, missing: "missing image for \(kind.rawValue) '\(name.value)'",
-            example: "\(kind.rawValue) \(name.value) refs/\(name.value).png", diagnostics: &diagnostics)
+            &cursor, after: name.span, missing: { .missingImage(kind, name.value, at: $0) },
+            diagnostics: &diagnostics)
         if image != nil { expectEndOfLine(&cursor, diagnostics: &diagnostics) }
         let whole = keywordSpan.union(image?.span ?? name.span)
         var item = DeclarationSyntax(
@@ -307,12 +285,9 @@ struct ShotParser {
                 skipLine(&cursor, diagnostics: &diagnostics)
                 break options
             }
-            let what = isAspect ? "aspect ratio" : "duration"
             if let first = isAspect ? aspect : duration {
-                report(
-                    .duplicateField, "duplicate \(what) in shot '\(name.value)'", at: value.span,
-                    notes: [DiagnosticNote("the \(what) is first given here", at: first.span)],
-                    help: ["a shot has at most one duration and one aspect ratio"], diagnostics: &diagnostics)
+                diagnostics.report(
+                    .duplicateShotOption(aspect: isAspect, shot: name.value, at: value.span, first: first.span))
                 skipLine(&cursor, diagnostics: &diagnostics)
                 break options
             }
@@ -342,10 +317,7 @@ struct ShotParser {
         }
         let startsWithDigit = value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
         guard isAspect || startsWithDigit else {
-            report(
-                .unexpectedToken,
-                "expected a duration such as 5s or an aspect ratio such as 16:9, found \(describe(token))",
-                at: value.span, diagnostics: &diagnostics)
+            diagnostics.report(.expectedShotOption(found: describe(token), at: value.span))
             return nil
         }
         return (value, isAspect)
@@ -405,10 +377,7 @@ struct ShotParser {
     ) -> Located<String>? {
         let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind == .word || token.kind == .quoted else {
-            report(
-                .missingValue, "expected a name after '\(keyword)', found end of line",
-                at: keywordSpan, help: ["write it as '\(keyword) NAME', such as '\(keyword) mara'"],
-                diagnostics: &diagnostics)
+            diagnostics.report(.missingName(after: keyword, at: keywordSpan))
             return nil
         }
         let name = Located(text(token.start, token.end), at: span(token.start, token.end))
@@ -420,12 +389,12 @@ struct ShotParser {
     ///
     /// Reports `missing` (E0024) at `previous` when the line has no value left.
     private mutating func expectValue(
-        _ cursor: inout LineLexer, after previous: SourceSpan, missing: String, example: String,
+        _ cursor: inout LineLexer, after previous: SourceSpan, missing: (SourceSpan) -> Diagnostic,
         diagnostics: inout DiagnosticBag
     ) -> Located<String>? {
         let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind == .word || token.kind == .quoted else {
-            report(.missingValue, missing, at: previous, help: ["write it as '\(example)'"], diagnostics: &diagnostics)
+            diagnostics.report(missing(previous))
             return nil
         }
         return cookValue(token, diagnostics: &diagnostics)
@@ -439,9 +408,7 @@ struct ShotParser {
     ) {
         let token = nextToken(&cursor, .header, diagnostics: &diagnostics)
         guard token.kind != .endOfLine && token.kind != .comment else { return }
-        report(
-            .unexpectedToken, "expected end of line, found \(describe(token))",
-            at: span(token.start, token.end), help: help.map { [$0] } ?? [], diagnostics: &diagnostics)
+        diagnostics.report(.expectedEndOfLine(found: describe(token), at: span(token.start, token.end), help: help))
         skipLine(&cursor, diagnostics: &diagnostics)
     }
 
@@ -477,9 +444,7 @@ struct ShotParser {
         let start = token.start + 1
         let end = token.isUnterminated ? token.end : max(start, token.end - 1)
         if token.isUnterminated {
-            report(
-                .unterminatedString, "unterminated string, expected '\"' before the end of the line",
-                at: whole, help: ["close the value with '\"'"], diagnostics: &diagnostics)
+            diagnostics.report(.unterminatedString(at: whole))
         }
         guard token.hasBackslash else { return Located(text(start, end), at: whole) }
         var cooked: [UInt8] = []
@@ -500,10 +465,7 @@ struct ShotParser {
             }
             let length = escaped < 0x80 ? 1 : max(1, Lexer.utf8SequenceLength(in: bytes, at: index + 1))
             let escapeEnd = min(end, index + 1 + length)
-            report(
-                .invalidEscape,
-                "invalid escape '\(text(index, escapeEnd))', the only escapes are '\\\"' and '\\\\'",
-                at: span(index, escapeEnd), help: ["write a backslash as '\\\\'"], diagnostics: &diagnostics)
+            diagnostics.report(.invalidEscape(text(index, escapeEnd), at: span(index, escapeEnd)))
             cooked.append(byte)
             index += 1
         }
@@ -519,24 +481,16 @@ struct ShotParser {
         guard let current = line else { return }
         linesRead += 1
         if let bad = current.invalidUTF8, bad < bytes.count {
-            let hex = String(bytes[bad], radix: 16, uppercase: true)
-            report(
-                .invalidUTF8, "invalid UTF-8 byte 0x\(hex)", at: span(bad, bad + 1),
-                help: ["save the file as UTF-8"], diagnostics: &diagnostics)
+            diagnostics.report(.invalidUTF8(byte: bytes[bad], at: span(bad, bad + 1)))
         }
         if let control = current.controlCharacter,
             let value = ControlCharacter.first(in: bytes, from: control)?.value
         {
             let length = Lexer.utf8SequenceLength(in: bytes, at: control)
-            report(
-                .controlCharacter, ControlCharacter.message(for: value),
-                at: span(control, control + max(1, length)),
-                help: ["remove it: it is invisible in most editors"], diagnostics: &diagnostics)
+            diagnostics.report(.controlCharacter(value, at: span(control, control + max(1, length))))
         }
         if let tab = current.firstTab {
-            report(
-                .tabIndentation, "tab in indentation, indent with spaces", at: span(tab, tab + 1),
-                help: ["replace the tabs at the start of the line with spaces"], diagnostics: &diagnostics)
+            diagnostics.report(.tabIndentation(at: span(tab, tab + 1)))
         }
         if current.kind == .comment {
             comments.append(
@@ -565,18 +519,8 @@ struct ShotParser {
     ) {
         defer { skipBlock(diagnostics: &diagnostics) }
         guard current.firstTab == nil else { return }
-        let message: String
-        switch previous {
-        case .image?, .style?, .import?, .model?, .duration?, .aspect?:
-            message = "unexpected indentation, '\(previous?.rawValue ?? "")' takes no indented lines"
-        default:
-            message = "unexpected indentation, no block is open here"
-        }
-        report(
-            .unexpectedIndentation, message, at: span(current.start, current.contentStart),
-            help: [
-                "top-level lines start in the first column; only the fields of a 'character' or 'prop' and the prose of a 'shot' are indented"
-            ], diagnostics: &diagnostics)
+        diagnostics.report(
+            .unexpectedIndentation(after: previous, at: span(current.start, current.contentStart)))
     }
 
     /// E0006 for a top-level line that starts with `first`, which is not a keyword.
@@ -599,9 +543,7 @@ struct ShotParser {
             help.append(
                 "a top-level line starts with one of: \(Keyword.spellings.joined(separator: ", "))")
         }
-        report(
-            .unknownKeyword, "unknown keyword '\(shortened(written))'",
-            at: span(first.start, first.end), help: help, diagnostics: &diagnostics)
+        diagnostics.report(.unknownKeyword(written, at: span(first.start, first.end), help: help))
     }
 
     // MARK: - Helpers
@@ -622,15 +564,5 @@ struct ShotParser {
         }
     }
 
-    /// `text`, cut to 40 characters for a message.
-    private func shortened(_ text: String) -> String {
-        text.count <= 40 ? text : String(text.prefix(39)) + "…"
-    }
-
-    private mutating func report(
-        _ code: DiagnosticCode, _ message: String, at span: SourceSpan,
-        notes: [DiagnosticNote] = [], help: [String] = [], diagnostics: inout DiagnosticBag
-    ) {
-        diagnostics.report(code, message, at: span, notes: notes, help: help)
-    }
+    private func shortened(_ text: String) -> String { Diagnostic.shortened(text) }
 }

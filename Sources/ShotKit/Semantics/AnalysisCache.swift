@@ -8,11 +8,17 @@
 /// (``FileSystem/modificationTime(of:)`` nil) keeps nothing. The text of an editor's buffer is
 /// parsed at each compile: it is what changed.
 public struct AnalysisCache: Sendable {
+    /// One file as a compile read and parsed it.
     struct ParsedFile: Sendable {
+        /// Its modification time when it was read.
         var modified: FileModificationTime
+        /// Its place in the scene it was read for; its spans carry it.
         var id: FileID
+        /// Its bytes.
         var bytes: [UInt8]
+        /// Its tree.
         var tree: SceneSyntax
+        /// What parsing it reported.
         var diagnostics: [Diagnostic]
     }
 
@@ -20,6 +26,7 @@ public struct AnalysisCache: Sendable {
     public var fileSystem: any FileSystem { images.fileSystem }
     /// The images' header facts.
     public var images: ImageCache
+    /// The files read, by normalized path.
     var files: [String: ParsedFile] = [:]
     /// How many files were parsed, and how many reused, over the cache's life (for tests and
     /// benchmarks).

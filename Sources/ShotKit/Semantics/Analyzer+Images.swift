@@ -48,7 +48,14 @@ extension Analyzer {
     }
 
     /// What an image value is, by its text.
-    enum ImageValueKind: Equatable { case url, dataURI, localFile }
+    enum ImageValueKind: Equatable {
+        /// An `http://` or `https://` URL.
+        case url
+        /// A `data:` URI.
+        case dataURI
+        /// A path to a local file.
+        case localFile
+    }
 
     /// Why an image value is none.
     struct InvalidImageReason: Error, Equatable {

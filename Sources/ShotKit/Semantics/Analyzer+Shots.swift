@@ -108,7 +108,9 @@ extension Analyzer {
 
     /// One note per source line, listing what is on it, with a span from its first to its
     /// last place on that line.
-    static func groupByLine(_ items: [(SourceSpan, String)], in sources: SourceMap)
+    static func groupByLine(
+        _ items: [(SourceSpan, String)], in sources: SourceMap
+    )
         -> [DiagnosticNote]
     {
         var notes: [DiagnosticNote] = []

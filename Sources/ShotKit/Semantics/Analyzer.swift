@@ -30,17 +30,26 @@ public struct Analyzer {
     /// bytes, and 200 leaves 31 bytes of margin for longer suffixes.
     public static let maxShotNameBytes = 200
 
+    /// The files of the scene, for paths and lines.
     let sources: SourceMap
+    /// The parsed files and where each import led.
     let loaded: SceneLoader.Result
     /// What the analysis found, errors or not: declarations, mentions, shots and imports.
     public internal(set) var model: SemanticModel
 
+    /// Every declared reference, in declaration order (the first of a name declared twice).
     var references: [Reference] = []
+    /// The file that declares each reference.
     var referenceFiles: [FileID] = []
+    /// The index in ``references`` of each name.
     var referenceIndex: [String: Int] = [:]
+    /// Every shot, in scene order.
     var shotSyntax: [ShotSyntax] = []
+    /// Where each shot name is first used.
     var shotNames: [String: SourceSpan] = [:]
+    /// The files walked, so that a file imported twice is walked once.
     var visited: Set<FileID> = []
+    /// The images' header facts, each read once.
     var images: ImageCache
     /// References a misspelt mention most likely meant: not reported as unused.
     var presumedMentions: Set<Int> = []
@@ -66,9 +75,17 @@ public struct Analyzer {
         let hadErrors = diagnostics.hasErrors
         model.imports = SemanticModel.imports(of: loaded)
         guard let root = loaded.root, let rootTree = loaded.trees[root] else { return nil }
+        // Reserved once, never regrown: a shot is a few hundred bytes in each array, and
+        // regrowing them costs more than the model records.
+        shotSyntax.reserveCapacity(loaded.trees.values.reduce(0) { $0 + $1.items.count })
         collect(rootTree, diagnostics: &diagnostics)
         let settings = SceneSettings.check(rootTree, diagnostics: &diagnostics)
         var shots: [CompiledShot] = []
+        shots.reserveCapacity(shotSyntax.count)
+        model.shots.reserveCapacity(shotSyntax.count)
+        // Most shots mention a few references; the array grows past this only when they
+        // mention more.
+        model.mentions.reserveCapacity(shotSyntax.count * 4)
         var mentioned = Set<Int>()
         for shot in shotSyntax {
             let first = model.mentions.count

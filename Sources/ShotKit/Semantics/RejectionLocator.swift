@@ -65,16 +65,6 @@ public struct RejectionLocator {
 
     /// One E0501 diagnostic per issue.
     public func diagnostics(_ issues: [RejectedField]) -> [Diagnostic] {
-        issues.map { issue in
-            let field = issue.loc.filter { $0 != "body" }.joined(separator: ".")
-            var message = "fal rejected shot '\(shot.name)'"
-            if !field.isEmpty { message += ": \(field)" }
-            message += ": \(issue.message)"
-            var help = ["fal's error type is '\(issue.type)'; fix the scene and run again (a rejected request is not retried)"]
-            if issue.type == "content_policy_violation" {
-                help.insert("rephrase the prose or change the reference images", at: 0)
-            }
-            return Diagnostic(.requestRejected, message, at: span(for: issue.loc), help: help)
-        }
+        issues.map { .requestRejected(shot: shot.name, $0, at: span(for: $0.loc)) }
     }
 }

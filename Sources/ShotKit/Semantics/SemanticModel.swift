@@ -217,7 +217,8 @@ extension SemanticModel {
             guard let tree = loaded.trees[file] else { continue }
             for case .importFile(let item) in tree.items {
                 imports.append(
-                    Import(importer: file, path: item.path, span: item.span,
+                    Import(
+                        importer: file, path: item.path, span: item.span,
                         target: loaded.importTargets[item.path.span]))
             }
         }
@@ -233,7 +234,9 @@ extension Compilation {
     }
 
     /// The request body shot `shot` of ``model`` compiles to; nil when the scene has errors.
-    public func body(ofShot shot: Int, images form: LocalImageForm, fileSystem: any FileSystem = LocalFileSystem())
+    public func body(
+        ofShot shot: Int, images form: LocalImageForm, fileSystem: any FileSystem = LocalFileSystem()
+    )
         throws(RequestBuildError) -> JSONValue?
     {
         guard let scene, let compiled = compiledShot(shot) else { return nil }

@@ -63,9 +63,7 @@ private struct Composer {
         if let (offset, value) = ControlCharacter.first(in: file.bytes) {
             let length = value < 0x80 ? 1 : Lexer.utf8SequenceLength(in: file.bytes, at: offset)
             diagnostics.report(
-                .controlCharacter, ControlCharacter.message(for: value),
-                at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length)),
-                help: ["remove it: it is invisible in most editors"])
+                .controlCharacter(value, at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length))))
             return nil
         }
         let parser = YAMLEventParser(file)
@@ -86,18 +84,12 @@ private struct Composer {
             case .documentStart:
                 documents += 1
                 if documents > 1 {
-                    diagnostics.report(
-                        .multipleDocuments,
-                        "found a second YAML document; a scene file is one document",
-                        at: event.span,
-                        help: [
-                            "remove the '---' that starts it, or move it to a file of its own and import it"
-                        ])
+                    diagnostics.report(.multipleDocuments(at: event.span))
                     return failed ? nil : document
                 }
             case .alias(let name):
                 guard let target = anchors[name] else {
-                    diagnostics.report(.yamlSyntax, "undefined alias '*\(name)'", at: event.span)
+                    diagnostics.report(.undefinedAlias(name, at: event.span))
                     failed = true
                     let id = append(.scalar, .plain, event.span, first: appendValue(""), count: 0)
                     add(id, count: 1, height: 1)
@@ -208,17 +200,11 @@ private struct Composer {
         -> Bool
     {
         if expanded > YAMLComposer.maxExpandedNodes {
-            diagnostics.report(
-                .yamlTooLarge,
-                "YAML document expands to more than \(YAMLComposer.maxExpandedNodes) nodes",
-                at: span, help: ["an alias repeats the node it names; use fewer or smaller aliases"]
-            )
+            diagnostics.report(.yamlTooLarge(maxNodes: YAMLComposer.maxExpandedNodes, at: span))
             return false
         }
         if depth > YAMLComposer.maxDepth {
-            diagnostics.report(
-                .yamlTooLarge, "YAML nesting is deeper than \(YAMLComposer.maxDepth) levels",
-                at: span)
+            diagnostics.report(.yamlTooDeep(maxDepth: YAMLComposer.maxDepth, at: span))
             return false
         }
         return true
@@ -292,22 +278,16 @@ private struct Composer {
         duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag
     ) {
         diagnostics.report(
-            .duplicateKey, "duplicate key '\(key)'",
-            at: document.writtenSpan(of: YAMLNodeID(index: id)),
-            notes: [
-                DiagnosticNote(
-                    "first given here", at: document.writtenSpan(of: YAMLNodeID(index: first)))
-            ])
+            .duplicateKey(
+                key, at: document.writtenSpan(of: YAMLNodeID(index: id)),
+                first: document.writtenSpan(of: YAMLNodeID(index: first))))
     }
 
     /// Reports libyaml's error: E0001 for invalid UTF-8, otherwise E0020.
     private func report(_ error: YAMLSyntaxError, into diagnostics: inout DiagnosticBag) {
-        let code: DiagnosticCode =
-            error.stage == .reader && error.problem.contains("UTF-8") ? .invalidUTF8 : .yamlSyntax
-        var notes: [DiagnosticNote] = []
-        if let context = error.context {
-            notes.append(DiagnosticNote(context, at: error.contextSpan))
-        }
-        diagnostics.report(code, error.problem, at: error.span, notes: notes)
+        diagnostics.report(
+            .yamlError(
+                error.problem, invalidUTF8: error.stage == .reader && error.problem.contains("UTF-8"),
+                at: error.span, context: error.context.map { ($0, error.contextSpan) }))
     }
 }

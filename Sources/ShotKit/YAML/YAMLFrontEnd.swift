@@ -53,10 +53,7 @@ private struct SceneBuilder {
         guard document.kind(of: root) == .mapping else {
             if !document.isNull(root) {
                 diagnostics.report(
-                    .wrongNodeKind,
-                    "expected a mapping of scene keys, found \(document.kindDescription(of: root))",
-                    at: document.span(of: root),
-                    help: ["a YAML scene starts with keys such as 'characters:' and 'shots:'"])
+                    .rootNotMapping(found: document.kindDescription(of: root), at: document.span(of: root)))
             }
             return
         }
@@ -308,9 +305,7 @@ private struct SceneBuilder {
     private mutating func keyScalar(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> YAMLScalar? {
         if let scalar = document.scalar(pair.key) { return scalar }
         diagnostics.report(
-            .wrongNodeKind,
-            "expected a name as key, found \(document.kindDescription(of: pair.key))",
-            at: document.writtenSpan(of: pair.key))
+            .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
         return nil
     }
 
@@ -325,9 +320,7 @@ private struct SceneBuilder {
             return nil
         }
         guard scalar.isNull else { return scalar }
-        diagnostics.report(
-            .missingValue, "expected \(expected) for '\(key)', found nothing",
-            at: missingAt ?? scalar.span)
+        diagnostics.report(.missingYAMLValue(expected: expected, for: key, at: missingAt ?? scalar.span))
         return nil
     }
 
@@ -335,24 +328,16 @@ private struct SceneBuilder {
         _ node: YAMLNodeID, expected: String, for key: String, diagnostics: inout DiagnosticBag
     ) {
         diagnostics.report(
-            .wrongNodeKind,
-            "expected \(expected) for '\(key)', found \(document.kindDescription(of: node))",
-            at: document.writtenSpan(of: node))
+            .wrongNodeKind(
+                expected: expected, for: key, found: document.kindDescription(of: node),
+                at: document.writtenSpan(of: node)))
     }
 
     /// W0002 with a did-you-mean among `known`.
     private mutating func unknownKey(
         _ key: YAMLScalar, among known: [String], in place: String?, diagnostics: inout DiagnosticBag
     ) {
-        let message =
-            place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
-        let help: String
-        if let suggestion = Suggestion.closest(to: key.value, among: known) {
-            help = "did you mean '\(suggestion)'?"
-        } else {
-            help = "known keys: " + known.joined(separator: ", ")
-        }
-        diagnostics.report(.unknownKey, message, at: key.span, help: [help])
+        diagnostics.report(.unknownKey(Self.located(key), among: known, in: place))
     }
 
     /// A static function, so that `.map(Self.located)` does not capture (copy) the builder.
