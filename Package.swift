@@ -36,11 +36,13 @@ let package = Package(
                 "ShotKit", "FalKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The language server: JSON-RPC framing and dispatch, and the editor features.
+        .target(name: "ShotLSP", dependencies: ["ShotKit"]),
         // The command line.
         .executableTarget(
             name: "shotc",
             dependencies: [
-                "ShotKit", "ShotRunner",
+                "ShotKit", "ShotRunner", "ShotLSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test support: a stand-in for fal's queue, storage and CDN on 127.0.0.1.
