@@ -323,6 +323,12 @@ struct LSPTests {
         // While the scene has errors, hover and completion still work from the syntax trees.
         let hover = try #require(client.call("textDocument/hover", .at(uri, line, column + 13))?["result"]?["contents"]?["value"]?.stringValue)
         #expect(hover.contains("unknown reference"))
+        // Tokens are numbered from the syntax too: @mara is the second mention of shot opening,
+        // its first element.
+        let maraLine = try #require(lines.firstIndex { $0.contains("revealing @mara") })
+        let maraColumn = lines[maraLine].utf16.count - lines[maraLine].drop(while: { $0 != "@" }).utf16.count
+        let maraHover = try #require(client.call("textDocument/hover", .at(uri, maraLine, maraColumn + 2))?["result"]?["contents"]?["value"]?.stringValue)
+        #expect(maraHover.contains("`@mara` → `@Element1` in shot `opening`"), "\(maraHover)")
         let items = try #require(client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
         #expect(items.count == 4)
         // Semantic tokens: the two unknown mentions are `unresolvedReference` (type 1).

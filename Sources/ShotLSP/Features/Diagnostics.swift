@@ -63,7 +63,7 @@ extension LanguageServer {
         guard let root = compilation.root, let tree = compilation.trees[root] else {
             return document.lines.range(0, 0)
         }
-        let directory = Path.directory(of: compilation.sources[root].path)
+        let directory = Path.directory(of: index.path(of: root))
         // Files reachable from each import of the root.
         for item in tree.imports {
             guard let target = index.file(atPath: Path.join(directory, item.path.value)) else { continue }
@@ -72,7 +72,7 @@ extension LanguageServer {
             while let next = queue.popLast() {
                 if next == file { return document.lines.range(item.span.start, item.span.end) }
                 guard let subtree = compilation.trees[next] else { continue }
-                let subdirectory = Path.directory(of: compilation.sources[next].path)
+                let subdirectory = Path.directory(of: index.path(of: next))
                 for sub in subtree.imports {
                     if let found = index.file(atPath: Path.join(subdirectory, sub.path.value)),
                         seen.insert(found).inserted

@@ -35,7 +35,7 @@ extension LanguageServer {
             if let file {
                 let tree = index.compilation.trees[file]
                 let names = tree?.declarations.map { "`@\($0.name.value)`" } ?? []
-                text = "`\(index.path(of: file))`\n\n" + (names.isEmpty ? "declares nothing" : "declares " + names.joined(separator: ", "))
+                text = "`\(index.displayPath(of: file))`\n\n" + (names.isEmpty ? "declares nothing" : "declares " + names.joined(separator: ", "))
             } else {
                 text = "`\(item.path.value)` could not be read"
             }
@@ -58,7 +58,7 @@ extension LanguageServer {
         if let token = mention.token {
             lines.append("`@\(mention.name)` → `\(token)` in shot `\(shotName)`")
         } else {
-            lines.append("`@\(mention.name)` in shot `\(shotName)` (its positional token is known once the scene has no errors)")
+            lines.append("`@\(mention.name)` in shot `\(shotName)`")
         }
         lines.append(describeDeclaration(declarationIndex, in: index))
         return lines.joined(separator: "\n\n")

@@ -168,8 +168,7 @@ extension LanguageServer {
             }
         }
         for path in Self.sceneFiles(in: Path.directory(of: target.declarationPath)) where !roots.contains(path) {
-            let compilation = Compiler.compile(path: path, fileSystem: fileSystem)
-            let index = SceneIndex(compilation)
+            let index = compile(path: path, text: nil)
             if index.file(atPath: target.declarationPath) != nil { result.append(index) }
         }
         return result
@@ -190,7 +189,7 @@ extension LanguageServer {
             for mention in index.mentions(of: declarationIndex) { spans.append((index.mentions[mention].span, true)) }
             for (span, isMention) in spans {
                 let file = sources[span.file]
-                let path = Path.normalize(file.path)
+                let path = index.path(of: span.file)
                 guard seen.insert("\(path)\u{0}\(span.start)").inserted else { continue }
                 sites.append(Site(path: path, start: span.start, end: span.end, isMention: isMention, bytes: file.bytes))
             }

@@ -63,7 +63,7 @@ extension LanguageServer {
                 var order: [String] = []
                 for edit in fixIt.edits {
                     let file = index.compilation.sources[edit.span.file]
-                    let uri = edit.span.file == root ? document.uri : uri(ofPath: file.path)
+                    let uri = edit.span.file == root ? document.uri : uri(ofPath: index.path(of: edit.span.file))
                     let lines = edit.span.file == root ? document.lines : LineTable(file.bytes)
                     if edits[uri] == nil { order.append(uri) }
                     edits[uri, default: []].append(.object([

@@ -225,11 +225,22 @@ public final class LanguageServer {
     /// The analysis of `document`'s current text.
     func index(_ document: Document) -> SceneIndex {
         if let index = document.index, document.indexGeneration == generation { return index }
-        let compilation = Compiler.compile(path: document.path, text: document.bytes, fileSystem: fileSystem)
-        let index = SceneIndex(compilation)
+        let index = compile(path: document.path, text: document.bytes)
         document.index = index
         document.indexGeneration = generation
         return index
+    }
+
+    /// Compiles the scene at the absolute `path` (with `text` as its root's text, if given)
+    /// as `shotc check` would in the scene's folder, so messages show the same paths.
+    func compile(path: String, text: [UInt8]?) -> SceneIndex {
+        let directory = Path.directory(of: path)
+        let rooted = RootedFileSystem(base: directory, inner: fileSystem)
+        let name = String(path.dropFirst(directory == "/" ? 1 : directory.count + 1))
+        let compilation =
+            text.map { Compiler.compile(path: name, text: $0, fileSystem: rooted) }
+            ?? Compiler.compile(path: name, fileSystem: rooted)
+        return SceneIndex(compilation, baseDirectory: directory)
     }
 
     /// The position a request names (`position`), as a byte offset in `document`.
@@ -253,7 +264,7 @@ public final class LanguageServer {
     func location(_ span: SourceSpan, in index: SceneIndex) -> JSONValue {
         let file = index.compilation.sources[span.file]
         return .object([
-            ("uri", .string(uri(ofPath: file.path))),
+            ("uri", .string(uri(ofPath: index.path(of: span.file)))),
             ("range", LineTable(file.bytes).range(span.start, span.end)),
         ])
     }

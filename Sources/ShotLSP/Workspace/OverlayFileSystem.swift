@@ -88,3 +88,22 @@ public final class OverlayFileSystem: FileSystem, Sendable {
         disk.identity(of: path)
     }
 }
+
+/// A file system whose relative paths are relative to `base`, so that a scene compiled as
+/// `greenhouse.shot` shows the same short paths in its messages as `shotc check` run in its
+/// folder, whatever the server's working directory.
+struct RootedFileSystem: FileSystem {
+    /// The folder relative paths start from (absolute).
+    let base: String
+    /// The file system underneath.
+    let inner: OverlayFileSystem
+
+    private func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : Path.join(base, path) }
+
+    func read(_ path: String) throws(FileReadError) -> [UInt8] { try inner.read(resolve(path)) }
+    func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
+        try inner.readPrefix(resolve(path), count: count)
+    }
+    func size(_ path: String) throws(FileReadError) -> Int { try inner.size(resolve(path)) }
+    func identity(of path: String) -> FileIdentity? { inner.identity(of: resolve(path)) }
+}

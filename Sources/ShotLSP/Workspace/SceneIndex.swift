@@ -30,7 +30,8 @@ public struct SceneIndex: Sendable {
         public var shot: Int
         /// The declaration it names, if any.
         public var declaration: Int?
-        /// The positional token it becomes in its shot (`@Element1`), when the scene is checked.
+        /// The positional token it becomes in its shot (`@Element1`): the compiler's when the scene
+        /// is checked, numbered from the syntax while it has errors.
         public var token: String?
     }
 
@@ -56,6 +57,8 @@ public struct SceneIndex: Sendable {
 
     /// The compilation the index was built from.
     public let compilation: Compilation
+    /// The folder the compilation's relative paths are relative to.
+    public let baseDirectory: String
     /// Every declaration, file by file in the order the files were read.
     public private(set) var declarations: [Declaration] = []
     /// Every mention, in file and prose order.
@@ -66,11 +69,12 @@ public struct SceneIndex: Sendable {
     public private(set) var declarationByName: [String: Int] = [:]
     private var fileByPath: [String: FileID] = [:]
 
-    /// The index of `compilation`.
-    public init(_ compilation: Compilation) {
+    /// The index of `compilation`, whose relative paths are relative to `baseDirectory`.
+    public init(_ compilation: Compilation, baseDirectory: String) {
         self.compilation = compilation
+        self.baseDirectory = baseDirectory
         for file in compilation.sources.files {
-            fileByPath[Path.normalize(file.path)] = file.id
+            fileByPath[Path.join(baseDirectory, file.path)] = file.id
         }
         let references = compilation.scene?.references ?? []
         var referenceBySpan: [SourceSpan: Reference] = [:]
@@ -101,22 +105,43 @@ public struct SceneIndex: Sendable {
                 shots.append(ShotSite(syntax: shot, compiled: compiled))
                 var tokenBySpan: [SourceSpan: String] = [:]
                 for mention in compiled?.mentions ?? [] { tokenBySpan[mention.span] = mention.token }
+                // Without a checked scene, number the shot's references the way the compiler
+                // does (spec section 2: elements and images apart, by first mention).
+                var numbered: [Int: String] = [:]
+                var elementCount = 0
+                var imageCount = 0
                 for found in MentionScanner.scan(shot.prose.text).mentions {
                     let span = shot.prose.sourceSpan(ofTextRange: found.range)
+                    let declaration = declarationByName[found.name]
+                    var token = tokenBySpan[span]
+                    if compiled == nil, let declaration {
+                        if numbered[declaration] == nil {
+                            if declarations[declaration].kind.isElement {
+                                elementCount += 1
+                                numbered[declaration] = "@Element\(elementCount)"
+                            } else {
+                                imageCount += 1
+                                numbered[declaration] = "@Image\(imageCount)"
+                            }
+                        }
+                        token = numbered[declaration]
+                    }
                     mentions.append(
                         MentionSite(
-                            name: found.name, span: span, shot: shotIndex,
-                            declaration: declarationByName[found.name], token: tokenBySpan[span]))
+                            name: found.name, span: span, shot: shotIndex, declaration: declaration, token: token))
                 }
             }
         }
     }
 
     /// The file read from `path`, if the compilation read it.
-    public func file(atPath path: String) -> FileID? { fileByPath[Path.normalize(path)] }
+    public func file(atPath path: String) -> FileID? { fileByPath[Path.join(baseDirectory, path)] }
 
-    /// The path of `file`.
-    public func path(of file: FileID) -> String { compilation.sources[file].path }
+    /// The absolute path of `file`.
+    public func path(of file: FileID) -> String { Path.join(baseDirectory, compilation.sources[file].path) }
+
+    /// The path of `file` as diagnostics show it (relative to the root file's folder).
+    public func displayPath(of file: FileID) -> String { compilation.sources[file].path }
 
     /// What stands at byte `offset` of `file` (a cursor just after a name still counts).
     public func item(in file: FileID, at offset: Int) -> Item? {
