@@ -76,7 +76,7 @@ def summary(name, samples, target):
 
 
 def main():
-    shotc = sys.argv[1]
+    shotc = os.path.abspath(sys.argv[1])
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     folder = tempfile.mkdtemp(prefix="shotc-lsp-bench-")
     subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "200", "40", folder], check=True,
@@ -96,9 +96,14 @@ def main():
     print(f"diagnostics of the scene as generated: {len(first)}")
 
     # A prose line in the middle of the file, and an '@' in a prose line for completion.
-    prose = [i for i, l in enumerate(lines) if l.startswith("  ") and "@" not in l and len(l) > 20]
+    prose, in_shot = [], False
+    for i, l in enumerate(lines):
+        if l and not l.startswith(" "):
+            in_shot = l.startswith("shot ")
+        elif in_shot and l.startswith("  ") and "@" not in l and len(l) > 20:
+            prose.append(i)
     target = prose[len(prose) // 2]
-    mention_line = next(i for i, l in enumerate(lines) if l.startswith("  ") and " @" in l)
+    mention_line = next(i for i in range(len(lines)) if " @" in lines[i] and i > prose[0])
     mention_col = len(lines[mention_line][: lines[mention_line].index(" @") + 2].encode("utf-16-le")) // 2
 
     change_ms, completion_ms = [], []

@@ -357,4 +357,44 @@ struct LSPTests {
         client.notify("textDocument/didClose", .object([("textDocument", .object([("uri", .string(castURI))]))]))
         #expect(client.diagnostics(for: uri) == [])
     }
+
+    @Test func yamlScenesWorkToo() throws {
+        let (scratch, client) = try start()
+        defer {
+            client.stop()
+            scratch.remove()
+        }
+        let scene = scratch.folder + "/greenhouse.yaml"
+        let uri = DocumentURIForTests.uri(scene)
+        let source = text(scene)
+        client.open(scene, text: source, language: "yaml")
+        #expect(client.diagnostics(for: uri) == [])
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let line = try #require(lines.firstIndex { $0.contains("glowing @stone") })
+        let column = lines[line].utf16.count - lines[line].drop(while: { $0 != "@" }).utf16.count
+        // Definition into the YAML cast, hover and completion in a folded prompt.
+        let definition = try #require(client.call("textDocument/definition", .at(uri, line, column + 2))?["result"])
+        #expect(definition["uri"]?.stringValue == DocumentURIForTests.uri(scratch.folder + "/cast.yaml"))
+        let hover = try #require(client.call("textDocument/hover", .at(uri, line, column + 2))?["result"]?["contents"]?["value"]?.stringValue)
+        #expect(hover.contains("`@stone` → `@Element2` in shot `opening`"), "\(hover)")
+        let items = try #require(client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
+        #expect(items.count == 4)
+        // A typo in YAML prose is reported where it is.
+        client.notify("textDocument/didChange", .object([
+            ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
+            ("contentChanges", .array([.object([
+                ("range", LineTableRange.make(line, column + 1, line, column + 6)), ("text", .string("stine")),
+            ])])),
+        ]))
+        let diagnostics = try #require(client.diagnostics(for: uri))
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?["range"]?["start"] == .position(line, column))
+    }
+}
+
+/// An LSP range as JSON.
+enum LineTableRange {
+    static func make(_ startLine: Int, _ startCharacter: Int, _ endLine: Int, _ endCharacter: Int) -> JSONValue {
+        .object([("start", .position(startLine, startCharacter)), ("end", .position(endLine, endCharacter))])
+    }
 }
