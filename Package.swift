@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin"]),
         .testTarget(name: "ShotRunnerTests", dependencies: ["ShotRunner"]),
+        .testTarget(name: "ShotLSPTests", dependencies: ["ShotLSP"]),
         .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin"]),
     ]
 )

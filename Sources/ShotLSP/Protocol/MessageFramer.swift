@@ -78,9 +78,10 @@ public struct MessageFramer: Sendable {
             return .malformed(problem ?? "no Content-Length header")
         }
         if length > Self.maxContentLength {
-            start = bodyStart
-            skipping = length
-            _ = next()
+            // Skip the body as it arrives; whatever follows it is read normally.
+            let available = min(length, buffer.count - bodyStart)
+            start = bodyStart + available
+            skipping = length - available
             return .malformed("Content-Length \(length) is larger than the limit of \(Self.maxContentLength) bytes")
         }
         guard buffer.count - bodyStart >= length else { return nil }
