@@ -134,22 +134,29 @@ final class LSPClient: @unchecked Sendable {
 
     /// `initialize` and `initialized`; returns the initialize result.
     func initialize(root: String) -> JSONValue? {
-        let result = call("initialize", .object([
-            ("processId", .null), ("rootUri", .string(DocumentURIForTests.uri(root))),
-            ("capabilities", .object([])),
-        ]))
+        let result = call(
+            "initialize",
+            .object([
+                ("processId", .null), ("rootUri", .string(DocumentURIForTests.uri(root))),
+                ("capabilities", .object([])),
+            ]))
         notify("initialized", .object([]))
         return result
     }
 
     /// Opens `path` with `text`.
     func open(_ path: String, text: String, language: String = "shot") {
-        notify("textDocument/didOpen", .object([
-            ("textDocument", .object([
-                ("uri", .string(DocumentURIForTests.uri(path))), ("languageId", .string(language)),
-                ("version", .int(1)), ("text", .string(text)),
-            ])),
-        ]))
+        notify(
+            "textDocument/didOpen",
+            .object([
+                (
+                    "textDocument",
+                    .object([
+                        ("uri", .string(DocumentURIForTests.uri(path))), ("languageId", .string(language)),
+                        ("version", .int(1)), ("text", .string(text)),
+                    ])
+                )
+            ]))
     }
 
     /// Closes stdin.

@@ -69,9 +69,12 @@ struct LSPTests {
         #expect(errors.count == 5, "\(errors.map { $0.rendered(pretty: false) })")
         #expect(errors.compactMap { $0["error"]?["code"]?.intValue }.allSatisfy { $0 == -32700 || $0 == -32600 })
         // Still serving.
-        let answer = try #require(client.call("textDocument/documentSymbol", .object([
-            ("textDocument", .object([("uri", .string(DocumentURIForTests.uri(scratch.scene)))])),
-        ])))
+        let answer = try #require(
+            client.call(
+                "textDocument/documentSymbol",
+                .object([
+                    ("textDocument", .object([("uri", .string(DocumentURIForTests.uri(scratch.scene)))]))
+                ])))
         #expect(answer["result"]?.arrayValue?.count == 5)
         #expect(client.garbage.isEmpty)
     }
@@ -88,7 +91,9 @@ struct LSPTests {
         client.notify("custom/whatever", .object([]))
         // A document never opened is read from disk.
         let hover = try #require(client.call("textDocument/hover", .at(DocumentURIForTests.uri(scratch.scene), 24, 35)))
-        #expect(hover["result"]?["contents"]?["value"]?.stringValue?.contains("mara") == true, "\(hover.rendered(pretty: false))")
+        #expect(
+            hover["result"]?["contents"]?["value"]?.stringValue?.contains("mara") == true,
+            "\(hover.rendered(pretty: false))")
         // One that does not exist is an error, not a crash.
         let missing = try #require(client.call("textDocument/hover", .at("file:///nonexistent/x.shot", 0, 0)))
         #expect(missing["error"]?["code"]?.intValue == -32803)
@@ -108,18 +113,22 @@ struct LSPTests {
         let uri = DocumentURIForTests.uri(scratch.scene)
         client.open(scratch.scene, text: text(scratch.scene))
         #expect(client.diagnostics(for: uri) == [])
-        let prefix = Array(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":""#.utf8)
+        let prefix =
+            Array(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":""#.utf8)
             + Array(uri.utf8) + Array(#"","version":2},"contentChanges":[{"text":"shot a\n  bad "#.utf8)
         let body = prefix + [0xFF, 0xC3, 0x28] + Array(#""}]}}"#.utf8)
         client.writeRaw(Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body)
         let error = try #require(client.waitFor { $0["error"] != nil })
         #expect(error["error"]?["code"]?.intValue == -32700)
         // A lone surrogate escape is not text either.
-        client.notify("textDocument/didChange", .object([
-            ("textDocument", .object([("uri", .string(uri)), ("version", .int(3))])),
-            ("contentChanges", .array([.object([("text", .string("x"))])])),
-        ]))
-        let escaped = Array(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":""#.utf8)
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(3))])),
+                ("contentChanges", .array([.object([("text", .string("x"))])])),
+            ]))
+        let escaped =
+            Array(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":""#.utf8)
             + Array(uri.utf8) + Array(#"","version":4},"contentChanges":[{"text":"\udc80"}]}}"#.utf8)
         client.writeRaw(Array("Content-Length: \(escaped.count)\r\n\r\n".utf8) + escaped)
         #expect(client.waitFor { $0["error"] != nil }?["error"]?["code"]?.intValue == -32700)
@@ -141,21 +150,30 @@ struct LSPTests {
         var final = original
         for version in 2...1001 {
             // Alternate between typing errors and fixing them; end on a broken text.
-            final = original.replacingOccurrences(of: "@mara standing", with: version % 7 == 0 ? "@mara standing" : "@mar\(version) standing")
-            if version == 1001 { final = original.replacingOccurrences(of: "@ghibli palette", with: "@ghibl palette").replacingOccurrences(of: "duration 5s", with: "duration 12s") }
-            client.notify("textDocument/didChange", .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(version))])),
-                ("contentChanges", .array([.object([("text", .string(final))])])),
-            ]))
+            final = original.replacingOccurrences(
+                of: "@mara standing", with: version % 7 == 0 ? "@mara standing" : "@mar\(version) standing")
+            if version == 1001 {
+                final = original.replacingOccurrences(of: "@ghibli palette", with: "@ghibl palette")
+                    .replacingOccurrences(of: "duration 5s", with: "duration 12s")
+            }
+            client.notify(
+                "textDocument/didChange",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri)), ("version", .int(version))])),
+                    ("contentChanges", .array([.object([("text", .string(final))])])),
+                ]))
         }
-        let published = try #require(client.waitFor(timeout: 60) {
-            $0["method"]?.stringValue == "textDocument/publishDiagnostics" && $0["params"]?["version"]?.intValue == 1001
-        })
+        let published = try #require(
+            client.waitFor(timeout: 60) {
+                $0["method"]?.stringValue == "textDocument/publishDiagnostics"
+                    && $0["params"]?["version"]?.intValue == 1001
+            })
         let diagnostics = try #require(published["params"]?["diagnostics"]?.arrayValue)
         // What `shotc check` says of the same text.
         let checked = scratch.folder + "/final.shot"
         try final.write(toFile: checked, atomically: true, encoding: .utf8)
-        let check = try scratch.run(["check", checked, "--diagnostics", "json"], environment: ShotcProcess.environment([:]))
+        let check = try scratch.run(
+            ["check", checked, "--diagnostics", "json"], environment: ShotcProcess.environment([:]))
         let expected = check.stderr.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(expected.count >= 2)
         #expect(diagnostics.count == expected.count, "\(diagnostics)\n\(check)")
@@ -187,7 +205,8 @@ struct LSPTests {
         let diagnostic = try #require(diagnostics.first)
         #expect(diagnostic["code"]?.stringValue == "E0101")
         #expect(diagnostic["severity"]?.intValue == 1)
-        let line = try #require(broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("@mra") })
+        let line = try #require(
+            broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("@mra") })
         #expect(diagnostic["range"]?["start"]?["line"]?.intValue == line)
         // "  A slow é🎬 orbit around " is 2+7+1+2+14 = 26 UTF-16 units.
         #expect(diagnostic["range"]?["start"]?["character"]?.intValue == 26)
@@ -195,11 +214,14 @@ struct LSPTests {
         #expect(diagnostic["data"]?["explanation"]?.stringValue?.isEmpty == false)
 
         let diagnosticRange = try #require(diagnostic["range"])
-        let actions = try #require(client.call("textDocument/codeAction", .object([
-            ("textDocument", .object([("uri", .string(uri))])),
-            ("range", diagnosticRange),
-            ("context", .object([("diagnostics", .array(diagnostics))])),
-        ]))?["result"]?.arrayValue)
+        let actions = try #require(
+            client.call(
+                "textDocument/codeAction",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])),
+                    ("range", diagnosticRange),
+                    ("context", .object([("diagnostics", .array(diagnostics))])),
+                ]))?["result"]?.arrayValue)
         let action = try #require(actions.first)
         #expect(action["title"]?.stringValue == "replace with '@mara'")
         let edit = try #require(action["edit"]?["changes"]?[uri]?.arrayValue?.first)
@@ -207,10 +229,12 @@ struct LSPTests {
         #expect(edit["range"] == diagnostic["range"])
         // Apply it as an editor would (an incremental change) and see the diagnostics clear.
         let editRange = try #require(edit["range"])
-        client.notify("textDocument/didChange", .object([
-            ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
-            ("contentChanges", .array([.object([("range", editRange), ("text", .string("@mara"))])])),
-        ]))
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
+                ("contentChanges", .array([.object([("range", editRange), ("text", .string("@mara"))])])),
+            ]))
         #expect(client.diagnostics(for: uri) == [])
     }
 
@@ -234,74 +258,102 @@ struct LSPTests {
 
         // Completion after '@' (names of the scene and of the imported cast).
         let (orbitLine, orbitColumn) = try position("@mara, @ghibli", 1)
-        let completion = try #require(client.call("textDocument/completion", .at(uri, orbitLine, orbitColumn))?["result"]?["items"]?.arrayValue)
+        let completion = try #require(
+            client.call("textDocument/completion", .at(uri, orbitLine, orbitColumn))?["result"]?["items"]?.arrayValue)
         let labels = completion.compactMap { $0["label"]?.stringValue }
         #expect(Set(labels) == ["mara", "ruin", "ghibli", "stone"], "\(labels)")
-        #expect(completion.first { $0["label"]?.stringValue == "stone" }?["detail"]?.stringValue == "prop · cast.shot:2")
+        #expect(
+            completion.first { $0["label"]?.stringValue == "stone" }?["detail"]?.stringValue == "prop · cast.shot:2")
         // On a shot header: durations and aspects.
         let (headerLine, _) = try position("shot orbit 8s")
-        let header = try #require(client.call("textDocument/completion", .at(uri, headerLine, 11))?["result"]?["items"]?.arrayValue)
+        let header = try #require(
+            client.call("textDocument/completion", .at(uri, headerLine, 11))?["result"]?["items"]?.arrayValue)
         #expect(header.compactMap { $0["label"]?.stringValue } == (3...10).map { "\($0)s" } + ["16:9", "9:16", "1:1"])
 
         // Hover on a mention: the declaration and the token in this shot.
-        let hover = try #require(client.call("textDocument/hover", .at(uri, orbitLine, orbitColumn))?["result"]?["contents"]?["value"]?.stringValue)
+        let hover = try #require(
+            client.call("textDocument/hover", .at(uri, orbitLine, orbitColumn))?["result"]?["contents"]?["value"]?
+                .stringValue)
         #expect(hover.contains("`@mara` → `@Element1` in shot `orbit`"), "\(hover)")
         #expect(hover.contains("A young explorer"))
         #expect(hover.contains("px"))
         // Hover on a shot header: duration, aspect, cost and the prompt as sent.
-        let shotHover = try #require(client.call("textDocument/hover", .at(uri, headerLine, 6))?["result"]?["contents"]?["value"]?.stringValue)
+        let shotHover = try #require(
+            client.call("textDocument/hover", .at(uri, headerLine, 6))?["result"]?["contents"]?["value"]?.stringValue)
         #expect(shotHover.contains("8s · 16:9"), "\(shotHover)")
         #expect(shotHover.contains("A slow 180-degree orbit around @Element1, @Image1 palette."))
         #expect(shotHover.contains("$0.67"))
 
         // Definition of @stone: in cast.shot.
         let (stoneLine, stoneColumn) = try position("@stone", 2)
-        let definition = try #require(client.call("textDocument/definition", .at(uri, stoneLine, stoneColumn))?["result"])
+        let definition = try #require(
+            client.call("textDocument/definition", .at(uri, stoneLine, stoneColumn))?["result"])
         #expect(definition["uri"]?.stringValue == DocumentURIForTests.uri(cast))
         #expect(definition["range"]?["start"] == .position(1, 5))
 
         // References of mara: the declaration and three mentions.
         let (maraLine, maraColumn) = try position("character mara", 11)
-        let references = try #require(client.call("textDocument/references", .object([
-            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(maraLine, maraColumn)),
-            ("context", .object([("includeDeclaration", .bool(true))])),
-        ]))?["result"]?.arrayValue)
+        let references = try #require(
+            client.call(
+                "textDocument/references",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(maraLine, maraColumn)),
+                    ("context", .object([("includeDeclaration", .bool(true))])),
+                ]))?["result"]?.arrayValue)
         #expect(references.count == 3)
 
         // prepareRename: a name yes, a positional token or an unknown name no.
-        let prepared = try #require(client.call("textDocument/prepareRename", .at(uri, stoneLine, stoneColumn))?["result"])
+        let prepared = try #require(
+            client.call("textDocument/prepareRename", .at(uri, stoneLine, stoneColumn))?["result"])
         #expect(prepared["placeholder"]?.stringValue == "stone")
         #expect(prepared["range"]?["start"]?["character"]?.intValue == stoneColumn - 1)
 
         // Rename stone → pebble: cast.shot and greenhouse.shot.
-        let rename = try #require(client.call("textDocument/rename", .object([
-            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-            ("newName", .string("pebble")),
-        ]))?["result"]?["changes"])
+        let rename = try #require(
+            client.call(
+                "textDocument/rename",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
+                    ("newName", .string("pebble")),
+                ]))?["result"]?["changes"])
         #expect(rename[uri]?.arrayValue?.count == 1)
         #expect(rename[DocumentURIForTests.uri(cast)]?.arrayValue?.first?["newText"]?.stringValue == "pebble")
         // Collisions and reserved names are refused.
-        let collision = try #require(client.call("textDocument/rename", .object([
-            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-            ("newName", .string("mara")),
-        ])))
+        let collision = try #require(
+            client.call(
+                "textDocument/rename",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
+                    ("newName", .string("mara")),
+                ])))
         #expect(collision["error"]?["message"]?.stringValue?.contains("already declared") == true)
-        let reserved = try #require(client.call("textDocument/rename", .object([
-            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-            ("newName", .string("Element2")),
-        ])))
+        let reserved = try #require(
+            client.call(
+                "textDocument/rename",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
+                    ("newName", .string("Element2")),
+                ])))
         #expect(reserved["error"]?["message"]?.stringValue?.contains("reserved") == true)
-        let shotName = try #require(client.call("textDocument/rename", .object([
-            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-            ("newName", .string("orbit")),
-        ])))
+        let shotName = try #require(
+            client.call(
+                "textDocument/rename",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
+                    ("newName", .string("orbit")),
+                ])))
         #expect(shotName["error"] != nil)
 
         // Symbols and semantic tokens.
-        let symbols = try #require(client.call("textDocument/documentSymbol", .object([("textDocument", .object([("uri", .string(uri))]))]))?["result"]?.arrayValue)
+        let symbols = try #require(
+            client.call("textDocument/documentSymbol", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
+                "result"]?.arrayValue)
         #expect(symbols.compactMap { $0["name"]?.stringValue } == ["mara", "ruin", "ghibli", "opening", "orbit"])
         #expect(symbols.last?["detail"]?.stringValue == "8s 16:9")
-        let tokens = try #require(client.call("textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?["result"]?["data"]?.arrayValue)
+        let tokens = try #require(
+            client.call(
+                "textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
+                    "result"]?["data"]?.arrayValue)
         #expect(tokens.count == 5 * (3 + 6))
     }
 
@@ -321,18 +373,26 @@ struct LSPTests {
         let refused = try #require(client.call("textDocument/prepareRename", .at(uri, line, column + 2)))
         #expect(refused["error"]?["message"]?.stringValue?.contains("positional token") == true)
         // While the scene has errors, hover and completion still work from the syntax trees.
-        let hover = try #require(client.call("textDocument/hover", .at(uri, line, column + 13))?["result"]?["contents"]?["value"]?.stringValue)
+        let hover = try #require(
+            client.call("textDocument/hover", .at(uri, line, column + 13))?["result"]?["contents"]?["value"]?
+                .stringValue)
         #expect(hover.contains("unknown reference"))
         // Tokens are numbered from the syntax too: @mara is the second mention of shot opening,
         // its first element.
         let maraLine = try #require(lines.firstIndex { $0.contains("revealing @mara") })
         let maraColumn = lines[maraLine].utf16.count - lines[maraLine].drop(while: { $0 != "@" }).utf16.count
-        let maraHover = try #require(client.call("textDocument/hover", .at(uri, maraLine, maraColumn + 2))?["result"]?["contents"]?["value"]?.stringValue)
+        let maraHover = try #require(
+            client.call("textDocument/hover", .at(uri, maraLine, maraColumn + 2))?["result"]?["contents"]?["value"]?
+                .stringValue)
         #expect(maraHover.contains("`@mara` → `@Element1` in shot `opening`"), "\(maraHover)")
-        let items = try #require(client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
+        let items = try #require(
+            client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
         #expect(items.count == 4)
         // Semantic tokens: the two unknown mentions are `unresolvedReference` (type 1).
-        let data = try #require(client.call("textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?["result"]?["data"]?.arrayValue)
+        let data = try #require(
+            client.call(
+                "textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
+                    "result"]?["data"]?.arrayValue)
         let types = stride(from: 3, to: data.count, by: 5).compactMap { data[$0].intValue }
         #expect(types.filter { $0 == 1 }.count == 2)
     }
@@ -375,17 +435,28 @@ struct LSPTests {
         // Definition into the YAML cast, hover and completion in a folded prompt.
         let definition = try #require(client.call("textDocument/definition", .at(uri, line, column + 2))?["result"])
         #expect(definition["uri"]?.stringValue == DocumentURIForTests.uri(scratch.folder + "/cast.yaml"))
-        let hover = try #require(client.call("textDocument/hover", .at(uri, line, column + 2))?["result"]?["contents"]?["value"]?.stringValue)
+        let hover = try #require(
+            client.call("textDocument/hover", .at(uri, line, column + 2))?["result"]?["contents"]?["value"]?.stringValue
+        )
         #expect(hover.contains("`@stone` → `@Element2` in shot `opening`"), "\(hover)")
-        let items = try #require(client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
+        let items = try #require(
+            client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
         #expect(items.count == 4)
         // A typo in YAML prose is reported where it is.
-        client.notify("textDocument/didChange", .object([
-            ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
-            ("contentChanges", .array([.object([
-                ("range", LineTableRange.make(line, column + 1, line, column + 6)), ("text", .string("stine")),
-            ])])),
-        ]))
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
+                (
+                    "contentChanges",
+                    .array([
+                        .object([
+                            ("range", LineTableRange.make(line, column + 1, line, column + 6)),
+                            ("text", .string("stine")),
+                        ])
+                    ])
+                ),
+            ]))
         let diagnostics = try #require(client.diagnostics(for: uri))
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?["range"]?["start"] == .position(line, column))

@@ -17,7 +17,8 @@ extension LanguageServer {
         let document = try document(params)
         let offset = try offset(params, in: document)
         let bytes = document.bytes
-        let lineStart = document.lines.offset(of: LSPPosition(line: document.lines.position(of: offset).line, character: 0))
+        let lineStart = document.lines.offset(
+            of: LSPPosition(line: document.lines.position(of: offset).line, character: 0))
         let before = Array(bytes[lineStart..<offset])
 
         // `@partial`: every name in scope.
@@ -26,7 +27,10 @@ extension LanguageServer {
         if nameStart > 0, before[nameStart - 1] == UInt8(ascii: "@"),
             nameStart < 2 || !(Self.isNameByte(before[nameStart - 2]) || before[nameStart - 2] == UInt8(ascii: "@"))
         {
-            return .object([("isIncomplete", .bool(false)), ("items", .array(nameItems(document, replacing: lineStart + nameStart..<offset)))])
+            return .object([
+                ("isIncomplete", .bool(false)),
+                ("items", .array(nameItems(document, replacing: lineStart + nameStart..<offset))),
+            ])
         }
 
         let text = String(decoding: before, as: UTF8.self)
@@ -39,9 +43,10 @@ extension LanguageServer {
         var items: [JSONValue] = []
         func add(_ labels: [String], kind: Int, detail: String) {
             for label in labels where label.hasPrefix(partial) {
-                items.append(.object([
-                    ("label", .string(label)), ("kind", .int(kind)), ("detail", .string(detail)),
-                ]))
+                items.append(
+                    .object([
+                        ("label", .string(label)), ("kind", .int(kind)), ("detail", .string(detail)),
+                    ]))
             }
         }
         let durations = (3...10).map { "\($0)s" }
@@ -54,9 +59,14 @@ extension LanguageServer {
             case "model"?: add(ModelTier.allCases.map(\.rawValue), kind: 12, detail: "model tier")
             case nil:
                 if indented {
-                    add(["front: ", "refs: ", "note: ", "duration: ", "aspect: ", "prompt: "], kind: 5, detail: "field")
+                    add(
+                        ["front: ", "refs: ", "note: ", "duration: ", "aspect: ", "prompt: "], kind: 5, detail: "field")
                 } else {
-                    add(["import: ", "model: ", "duration: ", "aspect: ", "characters:", "props:", "images:", "styles:", "shots:"], kind: 14, detail: "key")
+                    add(
+                        [
+                            "import: ", "model: ", "duration: ", "aspect: ", "characters:", "props:", "images:",
+                            "styles:", "shots:",
+                        ], kind: 14, detail: "key")
                 }
             default: break
             }
@@ -64,7 +74,9 @@ extension LanguageServer {
             if indented, let kind = enclosingDeclarationKind(document, at: lineStart), kind.isElement {
                 add(["front", "refs", "note"], kind: 5, detail: "field of a \(kind.rawValue)")
             } else if !indented {
-                add(["import", "model", "duration", "aspect", "character", "prop", "image", "style", "shot"], kind: 14, detail: "keyword")
+                add(
+                    ["import", "model", "duration", "aspect", "character", "prop", "image", "style", "shot"], kind: 14,
+                    detail: "keyword")
             }
         } else if !indented {
             switch complete[0] {
@@ -75,7 +87,8 @@ extension LanguageServer {
                 if !hasAspect { add(aspects, kind: 12, detail: "aspect ratio of the shot") }
             case "duration" where complete.count == 1: add(durations, kind: 12, detail: "default duration")
             case "aspect" where complete.count == 1: add(aspects, kind: 12, detail: "default aspect ratio")
-            case "model" where complete.count == 1: add(ModelTier.allCases.map(\.rawValue), kind: 12, detail: "model tier")
+            case "model" where complete.count == 1:
+                add(ModelTier.allCases.map(\.rawValue), kind: 12, detail: "model tier")
             default: break
             }
         }
@@ -98,13 +111,14 @@ extension LanguageServer {
             if let note = declaration.syntax.field("note")?.values.first?.value {
                 documentation += "\n\n" + note
             }
-            items.append(.object([
-                ("label", .string(declaration.name)),
-                ("kind", .int(Self.completionKind(declaration.kind))),
-                ("detail", .string("\(declaration.kind.rawValue) · \(place)")),
-                ("documentation", .object([("kind", .string("markdown")), ("value", .string(documentation))])),
-                ("textEdit", .object([("range", editRange), ("newText", .string(declaration.name))])),
-            ]))
+            items.append(
+                .object([
+                    ("label", .string(declaration.name)),
+                    ("kind", .int(Self.completionKind(declaration.kind))),
+                    ("detail", .string("\(declaration.kind.rawValue) · \(place)")),
+                    ("documentation", .object([("kind", .string("markdown")), ("value", .string(documentation))])),
+                    ("textEdit", .object([("range", editRange), ("newText", .string(declaration.name))])),
+                ]))
         }
         return items
     }

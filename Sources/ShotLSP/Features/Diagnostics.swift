@@ -5,12 +5,13 @@ extension LanguageServer {
     /// shown on the import that leads to them.
     func publishDiagnostics(_ document: Document) {
         let index = index(document)
-        write(RPCOutput.notification(
-            "textDocument/publishDiagnostics",
-            .object([
-                ("uri", .string(document.uri)), ("version", .int(document.version)),
-                ("diagnostics", .array(diagnostics(of: document, index).map(\.json))),
-            ])))
+        write(
+            RPCOutput.notification(
+                "textDocument/publishDiagnostics",
+                .object([
+                    ("uri", .string(document.uri)), ("version", .int(document.version)),
+                    ("diagnostics", .array(diagnostics(of: document, index).map(\.json))),
+                ])))
     }
 
     /// The diagnostics of `document` as LSP values, in source order, with the compiler's
@@ -48,10 +49,14 @@ extension LanguageServer {
                 fields[4].1 = .string(message + notesWithoutPlace.map { "\nnote: " + $0 }.joined())
             }
             // What `shotc explain CODE` says, for clients that show it.
-            fields.append(("data", .object([
-                ("title", .string(diagnostic.code.title)),
-                ("explanation", .string(diagnostic.code.explanation)),
-            ])))
+            fields.append(
+                (
+                    "data",
+                    .object([
+                        ("title", .string(diagnostic.code.title)),
+                        ("explanation", .string(diagnostic.code.explanation)),
+                    ])
+                ))
             return (.object(fields), diagnostic)
         }
     }

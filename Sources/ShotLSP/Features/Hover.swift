@@ -24,7 +24,8 @@ extension LanguageServer {
             lines.append(
                 shots.isEmpty
                     ? "Mentioned by no shot."
-                    : "Mentioned in shot\(shots.count == 1 ? "" : "s") " + shots.map { "`\($0)`" }.joined(separator: ", "))
+                    : "Mentioned in shot\(shots.count == 1 ? "" : "s") "
+                        + shots.map { "`\($0)`" }.joined(separator: ", "))
             text = lines.joined(separator: "\n\n")
         case .shotHeader(let shotIndex):
             let shot = index.shots[shotIndex]
@@ -35,7 +36,9 @@ extension LanguageServer {
             if let file {
                 let tree = index.compilation.trees[file]
                 let names = tree?.declarations.map { "`@\($0.name.value)`" } ?? []
-                text = "`\(index.displayPath(of: file))`\n\n" + (names.isEmpty ? "declares nothing" : "declares " + names.joined(separator: ", "))
+                text =
+                    "`\(index.displayPath(of: file))`\n\n"
+                    + (names.isEmpty ? "declares nothing" : "declares " + names.joined(separator: ", "))
             } else {
                 text = "`\(item.path.value)` could not be read"
             }
@@ -79,7 +82,8 @@ extension LanguageServer {
             for value in field.values { images.append((field.key.value, value)) }
         }
         for (label, value) in images {
-            lines.append("- \(label): `\(value.value)`" + imageSummary(value.value, in: declaration.nameSpan.file, index: index))
+            lines.append(
+                "- \(label): `\(value.value)`" + imageSummary(value.value, in: declaration.nameSpan.file, index: index))
         }
         if let note = syntax.field("note")?.values.first?.value {
             lines.append("\n" + note)
@@ -122,7 +126,9 @@ extension LanguageServer {
         ]
         if !compiled.mentions.isEmpty {
             var seen = Set<String>()
-            let tokens = compiled.mentions.filter { seen.insert($0.name).inserted }.map { "`@\($0.name)` → `\($0.token)`" }
+            let tokens = compiled.mentions.filter { seen.insert($0.name).inserted }.map {
+                "`@\($0.name)` → `\($0.token)`"
+            }
             lines.append(tokens.joined(separator: ", "))
         }
         lines.append("Prompt as sent:\n\n```text\n\(compiled.prompt)\n```")

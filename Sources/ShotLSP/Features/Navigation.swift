@@ -20,7 +20,8 @@ extension LanguageServer {
             return location(index.declarations[declaration].nameSpan, in: index)
         case .importPath(_, let file?):
             return .object([
-                ("uri", .string(uri(ofPath: index.path(of: file)))), ("range", LineTable.range(.init(line: 0, character: 0), .init(line: 0, character: 0))),
+                ("uri", .string(uri(ofPath: index.path(of: file)))),
+                ("range", LineTable.range(.init(line: 0, character: 0), .init(line: 0, character: 0))),
             ])
         case .shotHeader(let shot):
             return location(index.shots[shot].syntax.name.span, in: index)
@@ -38,7 +39,11 @@ extension LanguageServer {
         guard let target = try target(document, offset) else { return .null }
         var locations: [JSONValue] = []
         for site in sites(of: target, includeDeclaration: includeDeclaration) {
-            locations.append(.object([("uri", .string(uri(ofPath: site.path))), ("range", LineTable(site.bytes).range(site.start, site.end))]))
+            locations.append(
+                .object([
+                    ("uri", .string(uri(ofPath: site.path))),
+                    ("range", LineTable(site.bytes).range(site.start, site.end)),
+                ]))
         }
         return .array(locations)
     }
@@ -51,7 +56,9 @@ extension LanguageServer {
         guard let target = try target(document, offset) else {
             throw .requestFailed("only a declared name or an @mention can be renamed")
         }
-        return .object([("range", document.lines.range(target.nameStart, target.nameEnd)), ("placeholder", .string(target.name))])
+        return .object([
+            ("range", document.lines.range(target.nameStart, target.nameEnd)), ("placeholder", .string(target.name)),
+        ])
     }
 
     /// `textDocument/rename`: the declaration and every mention, in every file that can see it.
@@ -64,7 +71,9 @@ extension LanguageServer {
         }
         if newName == target.name { return .object([("changes", .object([]))]) }
         guard NameRule.isValid(newName) else {
-            throw .requestFailed("'\(newName)' is not a valid name: a name starts with a letter or '_' and goes on with letters, digits, '_' and '-'")
+            throw .requestFailed(
+                "'\(newName)' is not a valid name: a name starts with a letter or '_' and goes on with letters, digits, '_' and '-'"
+            )
         }
         if Self.looksLikePositionalToken(newName) {
             throw .requestFailed("'\(newName)' is reserved: it looks like a positional token such as @Element1")
@@ -74,10 +83,13 @@ extension LanguageServer {
             let sources = index.compilation.sources
             if let existing = index.declarationByName[newName] {
                 let span = index.declarations[existing].nameSpan
-                throw .requestFailed("'\(newName)' is already declared at \(sources.describe(span)); choose another name")
+                throw .requestFailed(
+                    "'\(newName)' is already declared at \(sources.describe(span)); choose another name")
             }
             if let shot = index.shots.first(where: { $0.syntax.name.value == newName }) {
-                throw .requestFailed("'\(newName)' is already the name of a shot at \(sources.describe(shot.syntax.name.span)); names are unique across references and shots")
+                throw .requestFailed(
+                    "'\(newName)' is already the name of a shot at \(sources.describe(shot.syntax.name.span)); names are unique across references and shots"
+                )
             }
         }
         var changes: [String: [JSONValue]] = [:]
@@ -87,9 +99,10 @@ extension LanguageServer {
             if changes[uri] == nil { order.append(uri) }
             // A mention's site starts at `@`: keep it.
             let start = site.isMention ? site.start + 1 : site.start
-            changes[uri, default: []].append(.object([
-                ("range", LineTable(site.bytes).range(start, site.end)), ("newText", .string(newName)),
-            ]))
+            changes[uri, default: []].append(
+                .object([
+                    ("range", LineTable(site.bytes).range(start, site.end)), ("newText", .string(newName)),
+                ]))
         }
         return .object([("changes", .object(order.map { ($0, .array(changes[$0] ?? [])) }))])
     }
@@ -135,9 +148,12 @@ extension LanguageServer {
             let mention = index.mentions[mentionIndex]
             guard let declared = mention.declaration else {
                 if Self.looksLikePositionalToken(mention.name) {
-                    throw .requestFailed("'@\(mention.name)' is a positional token: shotc writes those itself; there is nothing to rename")
+                    throw .requestFailed(
+                        "'@\(mention.name)' is a positional token: shotc writes those itself; there is nothing to rename"
+                    )
                 }
-                throw .requestFailed("'@\(mention.name)' is not declared anywhere in the scene; declare it or fix its spelling first")
+                throw .requestFailed(
+                    "'@\(mention.name)' is not declared anywhere in the scene; declare it or fix its spelling first")
             }
             declarationIndex = declared
             nameStart = mention.span.start + 1
@@ -180,10 +196,12 @@ extension LanguageServer {
         var seen = Set<String>()
         for index in indexesSeeing(target) {
             let sources = index.compilation.sources
-            guard let declarationIndex = index.declarations.firstIndex(where: {
-                $0.nameSpan.start == target.declarationStart
-                    && Path.normalize(index.path(of: $0.nameSpan.file)) == target.declarationPath
-            }) else { continue }
+            guard
+                let declarationIndex = index.declarations.firstIndex(where: {
+                    $0.nameSpan.start == target.declarationStart
+                        && Path.normalize(index.path(of: $0.nameSpan.file)) == target.declarationPath
+                })
+            else { continue }
             var spans: [(SourceSpan, Bool)] = []
             if includeDeclaration { spans.append((index.declarations[declarationIndex].nameSpan, false)) }
             for mention in index.mentions(of: declarationIndex) { spans.append((index.mentions[mention].span, true)) }
@@ -191,7 +209,8 @@ extension LanguageServer {
                 let file = sources[span.file]
                 let path = index.path(of: span.file)
                 guard seen.insert("\(path)\u{0}\(span.start)").inserted else { continue }
-                sites.append(Site(path: path, start: span.start, end: span.end, isMention: isMention, bytes: file.bytes))
+                sites.append(
+                    Site(path: path, start: span.start, end: span.end, isMention: isMention, bytes: file.bytes))
             }
         }
         return sites

@@ -19,13 +19,14 @@ extension LanguageServer {
         guard let root = index.compilation.root, let tree = index.compilation.trees[root] else { return .array([]) }
         var symbols: [JSONValue] = []
         for declaration in tree.declarations {
-            symbols.append(.object([
-                ("name", .string(declaration.name.value)),
-                ("detail", .string(declaration.kind.rawValue)),
-                ("kind", .int(Self.symbolKind(declaration.kind))),
-                ("range", document.lines.range(declaration.span.start, declaration.span.end)),
-                ("selectionRange", document.lines.range(declaration.name.span.start, declaration.name.span.end)),
-            ]))
+            symbols.append(
+                .object([
+                    ("name", .string(declaration.name.value)),
+                    ("detail", .string(declaration.kind.rawValue)),
+                    ("kind", .int(Self.symbolKind(declaration.kind))),
+                    ("range", document.lines.range(declaration.span.start, declaration.span.end)),
+                    ("selectionRange", document.lines.range(declaration.name.span.start, declaration.name.span.end)),
+                ]))
         }
         for shot in index.shots where shot.syntax.name.span.file == root {
             var detail = "shot"
@@ -34,13 +35,14 @@ extension LanguageServer {
             } else if let duration = shot.syntax.duration {
                 detail = duration.value
             }
-            symbols.append(.object([
-                ("name", .string(shot.syntax.name.value)),
-                ("detail", .string(detail)),
-                ("kind", .int(12)),  // Function
-                ("range", document.lines.range(shot.syntax.span.start, shot.syntax.span.end)),
-                ("selectionRange", document.lines.range(shot.syntax.name.span.start, shot.syntax.name.span.end)),
-            ]))
+            symbols.append(
+                .object([
+                    ("name", .string(shot.syntax.name.value)),
+                    ("detail", .string(detail)),
+                    ("kind", .int(12)),  // Function
+                    ("range", document.lines.range(shot.syntax.span.start, shot.syntax.span.end)),
+                    ("selectionRange", document.lines.range(shot.syntax.name.span.start, shot.syntax.name.span.end)),
+                ]))
         }
         return .array(symbols)
     }
@@ -66,17 +68,20 @@ extension LanguageServer {
                     let uri = edit.span.file == root ? document.uri : uri(ofPath: index.path(of: edit.span.file))
                     let lines = edit.span.file == root ? document.lines : LineTable(file.bytes)
                     if edits[uri] == nil { order.append(uri) }
-                    edits[uri, default: []].append(.object([
-                        ("range", lines.range(edit.span.start, edit.span.end)), ("newText", .string(edit.replacement)),
-                    ]))
+                    edits[uri, default: []].append(
+                        .object([
+                            ("range", lines.range(edit.span.start, edit.span.end)),
+                            ("newText", .string(edit.replacement)),
+                        ]))
                 }
-                actions.append(.object([
-                    ("title", .string(fixIt.message)),
-                    ("kind", .string("quickfix")),
-                    ("diagnostics", .array([json])),
-                    ("isPreferred", .bool(diagnostic.fixIts.count == 1)),
-                    ("edit", .object([("changes", .object(order.map { ($0, .array(edits[$0] ?? [])) }))])),
-                ]))
+                actions.append(
+                    .object([
+                        ("title", .string(fixIt.message)),
+                        ("kind", .string("quickfix")),
+                        ("diagnostics", .array([json])),
+                        ("isPreferred", .bool(diagnostic.fixIts.count == 1)),
+                        ("edit", .object([("changes", .object(order.map { ($0, .array(edits[$0] ?? [])) }))])),
+                    ]))
             }
         }
         return .array(actions)

@@ -85,7 +85,8 @@ public enum RPCMessage: Sendable {
         }
         guard let methodValue = value["method"] else {
             if value["result"] != nil || value["error"] != nil { return .success(.response(id: id)) }
-            return .failure(RPCFailure(id: id, error: .invalidRequest("a message needs 'method' (or 'result'/'error')")))
+            return .failure(
+                RPCFailure(id: id, error: .invalidRequest("a message needs 'method' (or 'result'/'error')")))
         }
         guard let method = methodValue.stringValue else {
             return .failure(RPCFailure(id: id, error: .invalidRequest("'method' must be a string")))

@@ -1,3 +1,5 @@
+import ShotKit
+
 /// An LSP position: a 0-based line and a 0-based character offset in UTF-16 code units.
 public struct LSPPosition: Hashable, Sendable, Comparable {
     /// The 0-based line.
@@ -11,6 +13,7 @@ public struct LSPPosition: Hashable, Sendable, Comparable {
         self.character = character
     }
 
+    /// Whether `a` comes before `b` in the text.
     public static func < (a: LSPPosition, b: LSPPosition) -> Bool {
         (a.line, a.character) < (b.line, b.character)
     }
@@ -117,8 +120,6 @@ public struct LineTable: Sendable {
         .object([("start", start.json), ("end", end.json)])
     }
 }
-
-import ShotKit
 
 extension LSPPosition {
     /// The position as JSON.

@@ -184,9 +184,10 @@ public final class LanguageServer {
             pending[uri] = nil
             fileSystem.setBuffer(document.path, nil)
             generation += 1
-            write(RPCOutput.notification(
-                "textDocument/publishDiagnostics",
-                .object([("uri", .string(uri)), ("diagnostics", .array([]))])))
+            write(
+                RPCOutput.notification(
+                    "textDocument/publishDiagnostics",
+                    .object([("uri", .string(uri)), ("diagnostics", .array([]))])))
             scheduleDiagnostics(after: nil)
         case "textDocument/didSave", "workspace/didChangeWatchedFiles":
             generation += 1
@@ -199,8 +200,9 @@ public final class LanguageServer {
 
     /// Tells the client's log about a problem with a notification (which cannot be answered).
     func logError(_ message: String) {
-        write(RPCOutput.notification(
-            "window/logMessage", .object([("type", .int(1)), ("message", .string("shotc lsp: " + message))])))
+        write(
+            RPCOutput.notification(
+                "window/logMessage", .object([("type", .int(1)), ("message", .string("shotc lsp: " + message))])))
     }
 
     // MARK: Documents and analyses

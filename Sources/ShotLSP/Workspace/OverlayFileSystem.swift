@@ -53,10 +53,12 @@ public final class OverlayFileSystem: FileSystem, Sendable {
             seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
     }
 
+    /// The whole file: the open buffer, or the disk (cached while it does not change).
     public func read(_ path: String) throws(FileReadError) -> [UInt8] {
         try readPrefix(path, count: Int.max)
     }
 
+    /// At most `count` bytes: from the open buffer, or from the disk through the cache.
     public func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
         let key = Path.normalize(path)
         if let buffer = state.withLock({ $0.buffers[key] }) { return Array(buffer.prefix(count)) }
@@ -77,12 +79,14 @@ public final class OverlayFileSystem: FileSystem, Sendable {
         return bytes
     }
 
+    /// The size of the open buffer, or of the file on disk.
     public func size(_ path: String) throws(FileReadError) -> Int {
         let key = Path.normalize(path)
         if let buffer = state.withLock({ $0.buffers[key] }) { return buffer.count }
         return try disk.size(path)
     }
 
+    /// The disk's identity of the file.
     public func identity(of path: String) -> FileIdentity? {
         // An open buffer of a file not yet on disk has no identity; paths are then compared as text.
         disk.identity(of: path)
