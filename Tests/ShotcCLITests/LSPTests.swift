@@ -418,6 +418,31 @@ struct LSPTests {
         #expect(client.diagnostics(for: uri) == [])
     }
 
+    @Test func renamingInTheCastReachesTheScenesThatImportIt() throws {
+        let (scratch, client) = try start()
+        defer {
+            client.stop()
+            scratch.remove()
+        }
+        let cast = scratch.folder + "/cast.shot"
+        let castURI = DocumentURIForTests.uri(cast)
+        client.open(cast, text: text(cast))
+        _ = client.diagnostics(for: castURI)
+        // Only the cast is open: greenhouse.shot is found in its folder.
+        let answer = try #require(
+            client.call(
+                "textDocument/rename",
+                .object([
+                    ("textDocument", .object([("uri", .string(castURI))])), ("position", .position(1, 6)),
+                    ("newName", .string("rock")),
+                ])))
+        let changes = try #require(answer["result"]?["changes"], "\(answer)")
+        #expect(changes[castURI]?.arrayValue?.count == 1)
+        #expect(changes[DocumentURIForTests.uri(scratch.scene)]?.arrayValue?.count == 1)
+        // greenhouse.yaml imports cast.yaml, not cast.shot: untouched.
+        #expect(changes[DocumentURIForTests.uri(scratch.folder + "/greenhouse.yaml")] == nil)
+    }
+
     @Test func yamlScenesWorkToo() throws {
         let (scratch, client) = try start()
         defer {
