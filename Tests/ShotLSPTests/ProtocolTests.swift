@@ -77,3 +77,42 @@ import Testing
         #expect(DocumentURI.path(of: "untitled:1") == nil)
     }
 }
+
+@Suite struct RPCMessageTests {
+    private func decode(_ text: String) -> Result<RPCMessage, RPCFailure> { RPCMessage.decode(Array(text.utf8)) }
+
+    @Test func requestsNotificationsAndResponses() {
+        guard case .success(.request(.int(3), "shutdown", _)) = decode(#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#)
+        else {
+            Issue.record("not a request")
+            return
+        }
+        guard case .success(.request(.string("a"), _, _)) = decode(#"{"id":"a","method":"m"}"#)
+        else {
+            Issue.record("not a request with a string id")
+            return
+        }
+        guard case .success(.notification("exit", _)) = decode(#"{"jsonrpc":"2.0","method":"exit"}"#)
+        else {
+            Issue.record("not a notification")
+            return
+        }
+        guard case .success(.response) = decode(#"{"jsonrpc":"2.0","id":1,"result":null}"#)
+        else {
+            Issue.record("not a response")
+            return
+        }
+    }
+
+    @Test func aRequestWithANullOrObjectIdIsAnsweredWithAnError() {
+        for text in [
+            #"{"id":null,"method":"textDocument/hover"}"#, #"{"id":{},"method":"m"}"#, #"{"id":1.5,"method":"m"}"#,
+        ] {
+            guard case .failure(let failure) = decode(text) else {
+                Issue.record("accepted \(text)")
+                continue
+            }
+            #expect(failure.error.code == -32600)
+        }
+    }
+}

@@ -80,7 +80,8 @@ public enum RPCMessage: Sendable {
             return .failure(RPCFailure(id: nil, error: .invalidRequest("a message must be a JSON object")))
         }
         let id = value["id"].flatMap(RequestID.init)
-        if value["id"] != nil, value["id"]?.isNull == false, id == nil {
+        // A null id (allowed by JSON-RPC, not by LSP) still asks for an answer: an error to null.
+        if value["id"] != nil, id == nil, value["method"] != nil {
             return .failure(RPCFailure(id: nil, error: .invalidRequest("'id' must be a number or a string")))
         }
         guard let methodValue = value["method"] else {
