@@ -12,6 +12,7 @@ the 100 ms debounce on top, on purpose. Each round edits one character of one sh
 publishDiagnostics of that version arrives; then it times a completion request after an '@'.
 """
 import json
+import shutil
 import os
 import statistics
 import subprocess
@@ -81,17 +82,23 @@ def main():
     folder = tempfile.mkdtemp(prefix="shotc-lsp-bench-")
     subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "200", "40", folder], check=True,
                    stdout=subprocess.DEVNULL)
-    path = os.path.join(folder, "big.shot")
+    try:
+        for name in ("big.shot", "big.yaml"):
+            measure(shotc, folder, os.path.join(folder, name), rounds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(shotc, folder, path, rounds):
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     lines = text.split("\n")
     uri = "file://" + path
-    print(f"scene: {path}: {len(text.encode())} bytes, {len(lines)} lines, "
-          f"{sum(1 for l in lines if l.startswith('shot '))} shots")
+    print(f"scene: {path}: {len(text.encode())} bytes, {len(lines)} lines")
     server = Server(shotc, folder)
     server.request("initialize", {"processId": None, "rootUri": "file://" + folder, "capabilities": {}})
     server.notify("initialized", {})
-    server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "shot", "version": 1, "text": text}})
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml" if path.endswith(".yaml") else "shot", "version": 1, "text": text}})
     first = server.wait_diagnostics(uri, 1)
     print(f"diagnostics of the scene as generated: {len(first)}")
 
@@ -99,8 +106,8 @@ def main():
     prose, in_shot = [], False
     for i, l in enumerate(lines):
         if l and not l.startswith(" "):
-            in_shot = l.startswith("shot ")
-        elif in_shot and l.startswith("  ") and "@" not in l and len(l) > 20:
+            in_shot = l.startswith("shot ") or l.startswith("shots:")
+        elif in_shot and l.startswith("  ") and "@" not in l and len(l) > 20 and ":" not in l:
             prose.append(i)
     target = prose[len(prose) // 2]
     mention_line = next(i for i in range(len(lines)) if " @" in lines[i] and i > prose[0])
@@ -110,11 +117,12 @@ def main():
     version = 1
     for round_number in range(rounds):
         version += 1
-        position = {"line": target, "character": 2}
+        indent = len(lines[target]) - len(lines[target].lstrip(" "))
+        position = {"line": target, "character": indent}
         if round_number % 2 == 0:
             change = {"range": {"start": position, "end": position}, "text": "x"}
         else:
-            change = {"range": {"start": position, "end": {"line": target, "character": 3}}, "text": ""}
+            change = {"range": {"start": position, "end": {"line": target, "character": indent + 1}}, "text": ""}
         start = time.perf_counter()
         server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
         diagnostics = server.wait_diagnostics(uri, version)
@@ -130,8 +138,8 @@ def main():
     server.request("shutdown", None)
     server.notify("exit", None)
     server.process.wait(timeout=10)
-    summary("diagnostics after a one-character change", change_ms, 20)
-    summary("completion after '@'", completion_ms, 5)
+    summary(f"{os.path.basename(path)}: diagnostics after a one-character change", change_ms, 20)
+    summary(f"{os.path.basename(path)}: completion after '@'", completion_ms, 5)
 
 
 if __name__ == "__main__":
