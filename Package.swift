@@ -36,11 +36,13 @@ let package = Package(
                 "ShotKit", "FalKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The language server: JSON-RPC framing and dispatch, and the editor features.
+        .target(name: "ShotLSP", dependencies: ["ShotKit"]),
         // The command line.
         .executableTarget(
             name: "shotc",
             dependencies: [
-                "ShotKit", "ShotRunner",
+                "ShotKit", "ShotRunner", "ShotLSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `shotc board --serve`.
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin"]),
         .testTarget(name: "ShotRunnerTests", dependencies: ["ShotRunner"]),
+        .testTarget(name: "ShotLSPTests", dependencies: ["ShotLSP"]),
         .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin"]),
     ]
 )

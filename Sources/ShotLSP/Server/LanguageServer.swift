@@ -1,0 +1,325 @@
+import ShotKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The language server: documents, the dispatch of requests and notifications to the
+/// features, and the debounced publishing of diagnostics.
+///
+/// It is driven from one thread: ``receive(_:)`` with each framed message body and ``tick()``
+/// when ``nextDeadline`` passes. What it writes goes to `send` as whole message bodies.
+public final class LanguageServer {
+    /// Where the server's messages go (JSON bodies, unframed).
+    private let send: ([UInt8]) -> Void
+    /// How long after the last change diagnostics wait, in seconds.
+    public let debounce: Double
+    /// The file system the compiler reads through: open buffers over the disk.
+    let fileSystem = OverlayFileSystem()
+    /// Open documents by URI.
+    var documents: [String: Document] = [:]
+    /// Bumped on every change to any buffer or file: analyses from older generations are stale.
+    var generation = 0
+    /// Documents whose diagnostics are due, and when.
+    private var pending: [String: Double] = [:]
+    private var initialized = false
+    private var shutdownRequested = false
+    /// Set when the server should stop, with its exit status.
+    public private(set) var exitStatus: Int32?
+
+    /// A server writing its messages to `send`, publishing diagnostics `debounce` seconds
+    /// after the last change.
+    public init(debounce: Double = 0.1, send: @escaping ([UInt8]) -> Void) {
+        self.debounce = debounce
+        self.send = send
+    }
+
+    // MARK: Time
+
+    /// Seconds on a monotonic clock.
+    public static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// When ``tick()`` should next run, if anything is pending.
+    public var nextDeadline: Double? { pending.values.min() }
+
+    /// Publishes the diagnostics that are due.
+    public func tick() {
+        let now = Self.now()
+        let due = pending.filter { $0.value <= now }.map(\.key).sorted()
+        for uri in due {
+            pending[uri] = nil
+            if let document = documents[uri] { publishDiagnostics(document) }
+        }
+    }
+
+    /// Publishes every pending diagnostic now (at the end of input).
+    public func flush() {
+        let due = pending.keys.sorted()
+        pending.removeAll()
+        for uri in due {
+            if let document = documents[uri] { publishDiagnostics(document) }
+        }
+    }
+
+    /// Schedules diagnostics for `document` and for every open document that read it.
+    func scheduleDiagnostics(after document: Document?) {
+        let deadline = Self.now() + debounce
+        if let document { pending[document.uri] = deadline }
+        for other in documents.values where other !== document {
+            let reads =
+                document == nil
+                || other.index?.file(atPath: document?.path ?? "") != nil
+            if reads { pending[other.uri] = deadline }
+        }
+    }
+
+    // MARK: Messages
+
+    /// Handles one framed message body.
+    public func receive(_ body: [UInt8]) {
+        switch RPCMessage.decode(body) {
+        case .failure(let failure):
+            write(RPCOutput.error(id: failure.id, failure.error))
+        case .success(.response):
+            break
+        case .success(.notification(let method, let params)):
+            handleNotification(method, params)
+        case .success(.request(let id, let method, let params)):
+            let result: Result<JSONValue, RPCError>
+            if shutdownRequested {
+                result = .failure(.shutDown)
+            } else if !initialized && method != "initialize" {
+                result = .failure(.serverNotInitialized)
+            } else {
+                do throws(RPCError) {
+                    result = .success(try handleRequest(method, params))
+                } catch {
+                    result = .failure(error)
+                }
+            }
+            switch result {
+            case .success(let value): write(RPCOutput.response(id: id, result: value))
+            case .failure(let error): write(RPCOutput.error(id: id, error))
+            }
+        }
+    }
+
+    /// Reports a frame that could not be read.
+    public func receiveMalformed(_ reason: String) {
+        write(RPCOutput.error(id: nil, .parseError("malformed message: \(reason)")))
+    }
+
+    /// Writes one message.
+    func write(_ message: JSONValue) {
+        send(message.bytes(pretty: false))
+    }
+
+    private func handleRequest(_ method: String, _ params: JSONValue) throws(RPCError) -> JSONValue {
+        switch method {
+        case "initialize":
+            initialized = true
+            return Self.initializeResult
+        case "shutdown":
+            shutdownRequested = true
+            return .null
+        case "textDocument/completion": return try completion(params)
+        case "textDocument/hover": return try hover(params)
+        case "textDocument/definition": return try definition(params)
+        case "textDocument/references": return try references(params)
+        case "textDocument/prepareRename": return try prepareRename(params)
+        case "textDocument/rename": return try rename(params)
+        case "textDocument/documentSymbol": return try documentSymbols(params)
+        case "textDocument/codeAction": return try codeActions(params)
+        case "textDocument/semanticTokens/full": return try semanticTokens(params)
+        default: throw .methodNotFound(method)
+        }
+    }
+
+    private func handleNotification(_ method: String, _ params: JSONValue) {
+        switch method {
+        case "exit":
+            // LSP: 0 after a shutdown request, 1 without one.
+            exitStatus = shutdownRequested ? 0 : 1
+        case "textDocument/didOpen":
+            guard let item = params["textDocument"], let uri = item["uri"]?.stringValue,
+                let text = item["text"]?.stringValue
+            else { return logError("didOpen without textDocument.uri and text") }
+            guard let path = DocumentURI.path(of: uri) else {
+                return logError("shotc lsp only opens file: URIs, not '\(uri)'")
+            }
+            let document = Document(
+                uri: uri, path: path, version: item["version"]?.intValue ?? 0, bytes: Array(text.utf8))
+            documents[uri] = document
+            fileSystem.setBuffer(path, document.bytes)
+            generation += 1
+            // The first diagnostics of a file come at once; only typing is debounced.
+            pending[uri] = Self.now()
+            scheduleDiagnostics(after: nil)
+            pending[uri] = Self.now()
+        case "textDocument/didChange":
+            guard let uri = params["textDocument"]?["uri"]?.stringValue, let document = documents[uri] else {
+                return logError("didChange for a document that is not open")
+            }
+            guard let changes = params["contentChanges"]?.arrayValue else {
+                return logError("didChange without contentChanges")
+            }
+            do throws(RPCError) {
+                for change in changes { try document.apply(change) }
+            } catch {
+                logError(error.message)
+            }
+            if let version = params["textDocument"]?["version"]?.intValue { document.version = version }
+            fileSystem.setBuffer(document.path, document.bytes)
+            generation += 1
+            scheduleDiagnostics(after: document)
+        case "textDocument/didClose":
+            guard let uri = params["textDocument"]?["uri"]?.stringValue, let document = documents[uri] else {
+                return
+            }
+            documents[uri] = nil
+            pending[uri] = nil
+            fileSystem.setBuffer(document.path, nil)
+            generation += 1
+            write(
+                RPCOutput.notification(
+                    "textDocument/publishDiagnostics",
+                    .object([("uri", .string(uri)), ("diagnostics", .array([]))])))
+            scheduleDiagnostics(after: nil)
+        case "textDocument/didSave", "workspace/didChangeWatchedFiles":
+            generation += 1
+            scheduleDiagnostics(after: nil)
+        default:
+            // initialized, $/cancelRequest, $/setTrace, configuration: nothing to do.
+            break
+        }
+    }
+
+    /// Tells the client's log about a problem with a notification (which cannot be answered).
+    func logError(_ message: String) {
+        write(
+            RPCOutput.notification(
+                "window/logMessage", .object([("type", .int(1)), ("message", .string("shotc lsp: " + message))])))
+    }
+
+    // MARK: Documents and analyses
+
+    /// The document a request names (`textDocument.uri`): an open one, or the file on disk.
+    func document(_ params: JSONValue) throws(RPCError) -> Document {
+        guard let uri = params["textDocument"]?["uri"]?.stringValue else {
+            throw .invalidParams("the request needs textDocument.uri")
+        }
+        if let document = documents[uri] { return document }
+        guard let path = DocumentURI.path(of: uri) else {
+            throw .invalidParams("shotc lsp reads only file: URIs, not '\(uri)'")
+        }
+        do {
+            let bytes = try fileSystem.read(path, limit: SceneLoader.maxFileBytes)
+            return Document(uri: uri, path: path, version: 0, bytes: bytes)
+        } catch {
+            throw .requestFailed("'\(path)' is not open in the editor and could not be read: \(error)")
+        }
+    }
+
+    /// The analysis of `document`'s current text.
+    func index(_ document: Document) -> SceneIndex {
+        if let index = document.index, document.indexGeneration == generation { return index }
+        let index = compile(path: document.path, text: document.bytes)
+        document.index = index
+        document.indexGeneration = generation
+        return index
+    }
+
+    /// Compiles the scene at the absolute `path` (with `text` as its root's text, if given)
+    /// as `shotc check` would in the scene's folder, so messages show the same paths.
+    func compile(path: String, text: [UInt8]?) -> SceneIndex {
+        let directory = Path.directory(of: path)
+        let rooted = RootedFileSystem(base: directory, inner: fileSystem)
+        let name = String(path.dropFirst(directory == "/" ? 1 : directory.count + 1))
+        let compilation =
+            text.map { Compiler.compile(path: name, text: $0, fileSystem: rooted) }
+            ?? Compiler.compile(path: name, fileSystem: rooted)
+        return SceneIndex(compilation, baseDirectory: directory)
+    }
+
+    /// The position a request names (`position`), as a byte offset in `document`.
+    func offset(_ params: JSONValue, in document: Document) throws(RPCError) -> Int {
+        guard let position = LSPPosition(params["position"]) else {
+            throw .invalidParams("the request needs a position {line, character}")
+        }
+        return document.lines.offset(of: position)
+    }
+
+    /// The URI of the file at `path`: an open document's own URI, or a `file:` URI.
+    func uri(ofPath path: String) -> String {
+        let normalized = Path.normalize(path)
+        if let open = documents.values.first(where: { Path.normalize($0.path) == normalized }) {
+            return open.uri
+        }
+        return DocumentURI.uri(of: normalized)
+    }
+
+    /// An LSP location of `span` in `index`'s sources.
+    func location(_ span: SourceSpan, in index: SceneIndex) -> JSONValue {
+        let file = index.compilation.sources[span.file]
+        return .object([
+            ("uri", .string(uri(ofPath: index.path(of: span.file)))),
+            ("range", LineTable(file.bytes).range(span.start, span.end)),
+        ])
+    }
+
+    /// An LSP range of `span` (in the file it points into).
+    func range(_ span: SourceSpan, in index: SceneIndex) -> JSONValue {
+        LineTable(index.compilation.sources[span.file].bytes).range(span.start, span.end)
+    }
+
+    // MARK: Capabilities
+
+    /// The names of the semantic token types, in legend order.
+    static let tokenTypes = ["variable", "unresolvedReference"]
+    /// The names of the semantic token modifiers, in legend order (bit 0 first).
+    static let tokenModifiers = ["declaration", "character", "prop", "image", "style"]
+
+    private static let initializeResult: JSONValue = .object([
+        (
+            "capabilities",
+            .object([
+                ("positionEncoding", .string("utf-16")),
+                (
+                    "textDocumentSync",
+                    .object([
+                        ("openClose", .bool(true)), ("change", .int(2)),
+                        ("save", .object([("includeText", .bool(false))])),
+                    ])
+                ),
+                (
+                    "completionProvider",
+                    .object([("triggerCharacters", .array([.string("@"), .string(" ")]))])
+                ),
+                ("hoverProvider", .bool(true)),
+                ("definitionProvider", .bool(true)),
+                ("referencesProvider", .bool(true)),
+                ("renameProvider", .object([("prepareProvider", .bool(true))])),
+                ("documentSymbolProvider", .bool(true)),
+                ("codeActionProvider", .object([("codeActionKinds", .array([.string("quickfix")]))])),
+                (
+                    "semanticTokensProvider",
+                    .object([
+                        (
+                            "legend",
+                            .object([
+                                ("tokenTypes", .array(tokenTypes.map(JSONValue.string))),
+                                ("tokenModifiers", .array(tokenModifiers.map(JSONValue.string))),
+                            ])
+                        ),
+                        ("full", .bool(true)),
+                    ])
+                ),
+            ])
+        ),
+        ("serverInfo", .object([("name", .string("shotc")), ("version", .string("0.1.0"))])),
+    ])
+}

@@ -1,0 +1,2 @@
+" shotc scene files.
+autocmd BufRead,BufNewFile *.shot setfiletype shot
