@@ -49,7 +49,7 @@ final class CurlEngine: @unchecked Sendable {
         }
         if stopping {
             transfer.requestCancel()
-            transfer.finish(code: nil)
+            transfer.finish(.cancelled)
         } else {
             _ = curl.multiWakeup(multi)
         }
@@ -86,16 +86,15 @@ final class CurlEngine: @unchecked Sendable {
             }
             for transfer in work.additions {
                 if transfer.isCancelRequested || work.stopping {
-                    transfer.finish(code: nil)
+                    transfer.finish(.cancelled)
                     continue
                 }
                 let added = curl.multiAddHandle(multi, transfer.easy)
                 if added == CURLM_OK {
                     active[key(transfer.easy)] = transfer
                 } else {
-                    transfer.completion?(
-                        .failure(FalError.transport(code: Int(added.rawValue), message: curl.multiErrorText(added))))
-                    transfer.completion = nil
+                    transfer.finish(
+                        .notStarted(FalError.transport(code: Int(added.rawValue), message: curl.multiErrorText(added))))
                 }
             }
             // Only a transfer the loop owns is finished here. One cancelled before it was
@@ -104,13 +103,13 @@ final class CurlEngine: @unchecked Sendable {
             // run before the completion is set, and the awaiting task would never resume.
             for transfer in work.cancellations where active[key(transfer.easy)] != nil {
                 remove(transfer)
-                transfer.finish(code: nil)
+                transfer.finish(.cancelled)
             }
             if work.stopping {
                 for transfer in Array(active.values) {
                     transfer.requestCancel()
                     remove(transfer)
-                    transfer.finish(code: nil)
+                    transfer.finish(.cancelled)
                 }
                 return
             }
@@ -126,7 +125,7 @@ final class CurlEngine: @unchecked Sendable {
                     continue
                 }
                 remove(transfer)
-                transfer.finish(code: code)
+                transfer.finish(.completed(code))
             }
             _ = curl.multiPoll(multi, nil, 0, 1000, nil)
         }

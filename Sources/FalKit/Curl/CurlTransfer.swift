@@ -276,13 +276,29 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: Completion (engine thread)
 
-    /// Builds the outcome from libcurl's result code and hands it to ``completion``, once.
-    func finish(code: CURLcode?) {
+    /// How a transfer ends; every ending goes through ``finish(_:)``.
+    enum Ending {
+        /// Cancelled (by its task, or because the engine is stopping).
+        case cancelled
+        /// libcurl finished it with this result code.
+        case completed(CURLcode)
+        /// The engine could not start it.
+        case notStarted(Error)
+    }
+
+    /// Builds the outcome of `ending` and hands it to ``completion``, once: the only way a
+    /// transfer ends, whichever path of the engine ends it.
+    func finish(_ ending: Ending) {
         guard !isFinished else { return }
         isFinished = true
         let outcome: Result<HTTPResponse, Error>
         var errorText: String?
-        if code == nil || isCancelRequested {
+        var code: CURLcode?
+        if case .completed(let result) = ending { code = result }
+        if case .notStarted(let error) = ending {
+            outcome = .failure(error)
+            errorText = "\(error)"
+        } else if code == nil || isCancelRequested {
             outcome = .failure(CancellationError())
             errorText = "cancelled"
         } else if let idleFailure {
