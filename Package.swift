@@ -58,10 +58,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
+        // Shared by the test targets: start the stand-in, talk raw HTTP to it.
+        .target(name: "ShotcTestSupport", path: "Sources/ShotcTestSupport"),
         .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
-        .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin"]),
+        .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin", "ShotcTestSupport"]),
         .testTarget(name: "ShotRunnerTests", dependencies: ["ShotRunner"]),
         .testTarget(name: "ShotLSPTests", dependencies: ["ShotLSP"]),
-        .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin"]),
+        .testTarget(name: "ShotcCLITests", dependencies: ["shotc", "fal-standin", "ShotcTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@
 // cannot tell, rejections at the result call with a `loc`, outages, clearing faults, the request list, and
 // restarts that keep fal's state (`--state-dir`). Raw HTTP over 127.0.0.1 only, as in StandInTests.swift.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

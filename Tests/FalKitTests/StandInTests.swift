@@ -1,6 +1,7 @@
 // Tests of the fal-standin server itself (docs/standin.md), through the built executable and a raw
 // HTTP/1.1 client over a loopback socket, so nothing here depends on FalKit or reaches beyond 127.0.0.1.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

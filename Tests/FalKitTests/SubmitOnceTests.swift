@@ -2,6 +2,7 @@
 // silently sends a request again when a reused keep-alive connection turns out to be closed.
 @testable import FalKit
 import Foundation
+import ShotcTestSupport
 import Testing
 
 @Suite struct SubmitOnceTests {

@@ -1,6 +1,7 @@
 // `shotc init`: a starter project that passes `check`, means the same in both syntaxes, renders
 // against the stand-in, and never overwrites anything.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 @Suite("shotc init")

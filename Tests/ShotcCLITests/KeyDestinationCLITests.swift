@@ -1,6 +1,7 @@
 // The fal key goes only to the configured hosts, end to end: a run record whose URLs were changed
 // to name another host is refused, and nothing is sent there (issue 7, point 8).
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -4,6 +4,7 @@
 // against the real stand-in on 127.0.0.1; terminal behaviour through a pseudo-terminal (python3's
 // `pty` module).
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // (docs/standin.md), on scratch copies of examples/greenhouse (two shots, six local images used by
 // them, one https style URL). Spec: shot-language.md section 7.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@
 // environment, a scratch copy of an example scene, and a tiny HTTP client for the stand-in's control
 // routes. Foundation only; nothing here reaches beyond 127.0.0.1.
 import Foundation
+import ShotcTestSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,7 @@
 // and checks the money invariants after every step; its self-check shows it fails a careless runner and passes a
 // reference one that keeps the contract. Everything stays on 127.0.0.1.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -21,19 +21,22 @@ import Foundation
 /// if this test process dies, the pipe closes and the server exits too. Startup waits at most `startupTimeout`
 /// for the `listening on http://127.0.0.1:PORT` line, so a broken build never hangs a test.
 /// The executable is found by `StandInProcess.executableURL()`; set `FAL_STANDIN_PATH` to override it.
-final class StandInProcess: @unchecked Sendable {
+public final class StandInProcess: @unchecked Sendable {
     /// Why the stand-in could not be started.
-    struct StartError: Error, CustomStringConvertible {
+    public struct StartError: Error, CustomStringConvertible {
         /// What went wrong, with anything the server wrote to stderr.
-        var description: String
+        public var description: String
+
+        /// An error saying `description`.
+        public init(description: String) { self.description = description }
     }
 
     /// `http://127.0.0.1:PORT`, as printed by the server; every fal URL (queue, REST, CDN) uses it.
-    let baseURL: String
+    public let baseURL: String
     /// The port the server listens on.
-    let port: Int
+    public let port: Int
     /// The server's process id.
-    var processIdentifier: Int32 { process.processIdentifier }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     private let process: Process
     private let stdinPipe: Pipe
@@ -42,7 +45,7 @@ final class StandInProcess: @unchecked Sendable {
 
     /// Starts `fal-standin` with `arguments` (`--port 0` is added unless a port is given) and waits for its
     /// `listening on` line.
-    init(arguments: [String] = [], startupTimeout: TimeInterval = 30) throws {
+    public init(arguments: [String] = [], startupTimeout: TimeInterval = 30) throws {
         let executable = try Self.executableURL()
         let process = Process()
         process.executableURL = executable
@@ -81,7 +84,7 @@ final class StandInProcess: @unchecked Sendable {
 
     /// Stops the server: closes its stdin, waits up to two seconds for it to exit, then sends SIGTERM
     /// and, failing that, SIGKILL. Calling it again does nothing.
-    func stop() {
+    public func stop() {
         let alreadyStopped = lock.withLock { () -> Bool in
             defer { stopped = true }
             return stopped
@@ -96,15 +99,15 @@ final class StandInProcess: @unchecked Sendable {
     }
 
     /// Whether the server process is still running.
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
     /// Closes the server's stdin without waiting, as if this test process had died.
-    func closeStandardInput() {
+    public func closeStandardInput() {
         try? stdinPipe.fileHandleForWriting.close()
     }
 
     /// Waits up to `seconds` for the process to exit; true once it has.
-    func waitForExit(seconds: TimeInterval) -> Bool {
+    public func waitForExit(seconds: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning {
             if Date() > deadline { return false }
@@ -116,7 +119,7 @@ final class StandInProcess: @unchecked Sendable {
     /// The built `fal-standin`: `$FAL_STANDIN_PATH` when set; otherwise next to the running test bundle
     /// (`.build/<triple>/debug/`), then next to `CommandLine.arguments[0]`, then `.build/debug/` of the
     /// package that contains this source file.
-    static func executableURL() throws -> URL {
+    public static func executableURL() throws -> URL {
         let fileManager = FileManager.default
         var candidates: [URL] = []
         if let override = ProcessInfo.processInfo.environment["FAL_STANDIN_PATH"], !override.isEmpty {

@@ -1,5 +1,5 @@
 // A minimal HTTP/1.1 client over a loopback socket, shared by the test targets that talk to
-// the stand-in (symlinked into ShotcCLITests). Raw sockets rather than URLSession, which could
+// the stand-in (the ShotcTestSupport target). Raw sockets rather than URLSession, which could
 // pick up proxy settings from the environment.
 import Foundation
 #if canImport(Glibc)
@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 /// Why a raw request got no usable response.
-enum RawHTTPError: Error, Equatable {
+public enum RawHTTPError: Error, Equatable {
     case socket(Int32)
     case connect(Int32)
     case timedOut
@@ -19,15 +19,18 @@ enum RawHTTPError: Error, Equatable {
 }
 
 /// One parsed response.
-struct RawHTTPResponse {
-    var status: Int
+public struct RawHTTPResponse {
+    /// The status code.
+    public var status: Int
     /// Header names lowercased.
-    var headers: [String: String]
-    var body: [UInt8]
+    public var headers: [String: String]
+    /// The body as received.
+    public var body: [UInt8]
     /// False when the body stopped short of its content-length or its chunked framing.
-    var isComplete: Bool
+    public var isComplete: Bool
 
-    func object() throws -> [String: Any] {
+    /// The body as a JSON object.
+    public func object() throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw RawHTTPError.notJSONObject
         }
@@ -36,12 +39,12 @@ struct RawHTTPResponse {
 }
 
 /// One TCP connection to 127.0.0.1 with a 5-second read timeout.
-final class RawHTTPConnection {
+public final class RawHTTPConnection {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var closedByPeer = false
 
-    init(port: Int) throws {
+    public init(port: Int) throws {
         #if os(Linux)
             descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -69,7 +72,7 @@ final class RawHTTPConnection {
     deinit { close(descriptor) }
 
     /// Sends one request and reads one response.
-    func send(_ method: String, _ target: String, headers: [String: String], body: [UInt8], keepAlive: Bool) throws
+    public func send(_ method: String, _ target: String, headers: [String: String], body: [UInt8], keepAlive: Bool) throws
         -> RawHTTPResponse
     {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -114,7 +117,7 @@ final class RawHTTPConnection {
     }
 
     /// Reads the next response on the connection, an interim `100 Continue` included.
-    func readResponse() throws -> RawHTTPResponse {
+    public func readResponse() throws -> RawHTTPResponse {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {

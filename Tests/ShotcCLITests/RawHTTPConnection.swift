@@ -1,1 +1,0 @@
-../FalKitTests/RawHTTPConnection.swift

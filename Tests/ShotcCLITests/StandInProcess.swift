@@ -1,1 +1,0 @@
-../FalKitTests/StandInProcess.swift
