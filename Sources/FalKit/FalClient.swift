@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 
 /// fal's queue, storage and CDN over ``HTTPClient``, with retries.
@@ -130,19 +129,11 @@ public final class FalClient: Sendable {
         }
         guard case FalError.transport(let code, let message)? = error as? FalError else { return nil }
         let reason = message.split(separator: ":").first.map(String.init) ?? message
-        switch mode {
-        case .submit:
-            // Only failures before the request could have reached fal.
-            return FalError.isBeforeSending(code: code) ? (reason, nil) : nil
-        case .idempotent:
-            // Problems that another attempt cannot fix.
-            let permanent: Set<Int> = [
-                Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue), Int(CURLE_URL_MALFORMAT.rawValue),
-                Int(CURLE_PEER_FAILED_VERIFICATION.rawValue), Int(CURLE_SSL_CACERT_BADFILE.rawValue),
-                Int(CURLE_WRITE_ERROR.rawValue), Int(CURLE_OUT_OF_MEMORY.rawValue),
-                Int(CURLE_SSL_CERTPROBLEM.rawValue), Int(CURLE_FAILED_INIT.rawValue),
-            ]
-            return permanent.contains(code) ? nil : (reason, nil)
+        switch (mode, TransportFailure(curlCode: code)) {
+        case (_, .notSent): return (reason, nil)
+        // A submit that may have reached fal is never repeated (a second bill).
+        case (.submit, _), (_, .permanent): return nil
+        case (.idempotent, .interrupted): return (reason, nil)
         }
     }
 

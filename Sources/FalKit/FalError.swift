@@ -1,4 +1,3 @@
-import CCurl
 import Foundation
 import ShotJSON
 
@@ -108,15 +107,6 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether a libcurl failure happened before any byte of the request could reach the server
-    /// (name resolution, connection, TLS handshake).
-    public static func isBeforeSending(code: Int) -> Bool {
-        [
-            Int(CURLE_COULDNT_RESOLVE_PROXY.rawValue), Int(CURLE_COULDNT_RESOLVE_HOST.rawValue),
-            Int(CURLE_COULDNT_CONNECT.rawValue), Int(CURLE_SSL_CONNECT_ERROR.rawValue),
-        ].contains(code)
-    }
-
     /// Whether fal may have accepted a submit that ended in this error: a 5xx that is not the
     /// ingress's (a 500, or any 5xx with `x-fal-request-id`), or a connection lost once the request
     /// may have been sent. Such a submit is never repeated by shotc on its own.
@@ -125,7 +115,7 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .http(let status, _, _, let requestID):
             return status >= 500 && (status == 500 || requestID != nil || ![502, 503, 504].contains(status))
         case .transport(let code, _):
-            return !Self.isBeforeSending(code: code)
+            return TransportFailure(curlCode: code) != .notSent
         case .protocolViolation:
             // fal answered 2xx with something unreadable: it accepted something.
             return true
@@ -142,7 +132,7 @@ public enum FalError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the service could not be reached at all (no connection could be made).
     public var isUnreachable: Bool {
-        if case .transport(let code, _) = self { return Self.isBeforeSending(code: code) }
+        if case .transport(let code, _) = self { return TransportFailure(curlCode: code) == .notSent }
         return false
     }
 
