@@ -933,6 +933,7 @@ def reference_shotc(argv):
     fails a render, atomic files. Used by --self-check to show the soak passes a runner that keeps the
     promise, ambiguities and all."""
     import http.client
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the wrapper started it with SIGINT ignored
     if "--help" in argv:
         print("usage: reference-shotc run SCENE -o DIR [-j N] [--shot NAME]... [--force] [--yes]")
         return 0
@@ -1082,7 +1083,10 @@ def self_check(args):
         def wrapper(mode):
             path = os.path.join(wrapper_folder, mode)
             with open(path, "w") as handle:
-                handle.write('#!/bin/sh\nexec "%s" "%s" %s "$@"\n' % (sys.executable, os.path.abspath(__file__), mode))
+                # SIGINT ignored until the runner installs its handler: Python's own start-up would otherwise
+                # die of an early SIGINT with "Fatal Python error" and exit 1, which says nothing about the soak.
+                handle.write('#!/bin/sh\ntrap "" INT\nexec "%s" "%s" %s "$@"\n'
+                             % (sys.executable, os.path.abspath(__file__), mode))
             os.chmod(path, 0o755)
             return path
 
