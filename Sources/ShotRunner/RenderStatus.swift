@@ -16,6 +16,18 @@ public enum RenderState: String, Sendable, CaseIterable {
     case new
     /// The output folder holds something the run will not touch without `--force`.
     case held
+
+    /// How people read it: `up to date`, `never rendered`, ...
+    public var label: String {
+        switch self {
+        case .upToDate: "up to date"
+        case .stale: "stale"
+        case .submitted: "submitted, not finished"
+        case .failed: "failed"
+        case .new: "never rendered"
+        case .held: "held"
+        }
+    }
 }
 
 /// A shot's render state and why.

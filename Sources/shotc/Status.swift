@@ -60,7 +60,7 @@ struct Status: ParsableCommand {
         var out = "\(store.directory):\n"
         for status in statuses {
             let name = status.shot.padding(toLength: width, withPad: " ", startingAt: 0)
-            var line = "  \(name)  \(Self.label(status.state))"
+            var line = "  \(name)  \(status.state.label)"
             if status.state == .submitted, let id = status.requestID {
                 line += " (request \(id)\(Self.age(status.submittedAt).map { ", sent \($0) ago" } ?? ""))"
             }
@@ -80,16 +80,6 @@ struct Status: ParsableCommand {
         Terminal.write(out)
     }
 
-    private static func label(_ state: RenderState) -> String {
-        switch state {
-        case .upToDate: "up to date"
-        case .stale: "stale"
-        case .submitted: "submitted, not finished"
-        case .failed: "failed"
-        case .new: "never rendered"
-        case .held: "held"
-        }
-    }
 
     /// `3 min`, `2 h` since an ISO 8601 time.
     private static func age(_ time: String?) -> String? {

@@ -349,15 +349,5 @@ struct BoardPage {
     /// `1.092` (dollars, exact).
     private func plainDollars(_ mills: Int) -> String { String(CostEstimate.dollars(mills).dropFirst()) }
 
-    private func label(_ state: RenderState?) -> String {
-        switch state {
-        case .upToDate: "up to date"
-        case .stale: "stale"
-        case .submitted: "submitted, not finished"
-        case .failed: "failed"
-        case .new: "never rendered"
-        case .held: "held"
-        case nil: "not checked"
-        }
-    }
+    private func label(_ state: RenderState?) -> String { state?.label ?? "not checked" }
 }
