@@ -461,28 +461,19 @@ final class WorkStopper: Sendable {
 
 /// Ctrl-C: the first stops following (accepted requests stay recorded and running); a second
 /// exits at once.
-final class InterruptHandler: @unchecked Sendable {
+final class InterruptHandler {
     private let source: DispatchSourceSignal
-    private let lock = NSLock()
-    private var count = 0
+    private let count = Atomic<Int>(0)
 
     /// Whether Ctrl-C was pressed.
-    var fired: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return count > 0
-    }
+    var fired: Bool { count.load(ordering: .relaxed) > 0 }
 
     /// Handles SIGINT from now on: `onFirst` runs on the first.
     init(onFirst: @escaping @Sendable () -> Void) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [unowned self] in
-            lock.lock()
-            count += 1
-            let current = count
-            lock.unlock()
-            if current == 1 {
+            if count.add(1, ordering: .relaxed).newValue == 1 {
                 onFirst()
             } else {
                 _exit(ExitStatus.interrupted)
