@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -73,16 +74,19 @@ struct BoardServer {
 }
 
 /// What the server shows, shared by the watcher and the connections.
-final class BoardServerState: @unchecked Sendable {
+final class BoardServerState: Sendable {
+    private struct Shown {
+        var signature: [String] = []
+        var version = 0
+        var html = ""
+        var servable: Set<String> = []
+        var diagnostics = ""
+        var watched: [String] = []
+    }
+
     private let scenePath: String
     private let rendersDirectory: String
-    private let lock = NSLock()
-    private var signature: [String] = []
-    private var version = 0
-    private var html = ""
-    private var servable: Set<String> = []
-    private var diagnostics = ""
-    private var watched: [String] = []
+    private let shown = Mutex(Shown())
 
     /// The state of the board of `scenePath`, before its first page.
     init(scenePath: String, rendersDirectory: String) {
@@ -92,40 +96,42 @@ final class BoardServerState: @unchecked Sendable {
 
     /// Makes the page again if a watched file changed (or when `force`).
     func refresh(force: Bool) {
-        let files = lock.withLock { watched }
-        let now = Self.signature(of: files + [BoardData.absolute(scenePath)], directory: BoardData.absolute(rendersDirectory))
-        let changed = lock.withLock { now != signature }
+        let files = shown.withLock { $0.watched }
+        let scene = BoardData.absolute(scenePath)
+        let directory = BoardData.absolute(rendersDirectory)
+        let now = Self.signature(of: files + [scene], directory: directory)
+        let changed = shown.withLock { now != $0.signature }
         guard force || changed else { return }
         let data = BoardData.gather(scenePath: scenePath, outputDirectory: rendersDirectory)
-        lock.withLock {
-            version += 1
-            var page = BoardPage(data: data, links: .served, serveVersion: version)
-            html = page.render()
+        shown.withLock { shown in
+            shown.version += 1
+            var page = BoardPage(data: data, links: .served, serveVersion: shown.version)
+            shown.html = page.render()
             var allowed = Set<String>()
             for reference in data.references {
                 for case .local(let path) in [reference.primary].compactMap({ $0 }) + reference.angles { allowed.insert(path) }
             }
             for shot in data.shots { if let video = shot.video { allowed.insert(video) } }
-            servable = allowed
-            diagnostics = data.diagnostics
-            let watchedChanged = watched != data.watchedFiles
-            watched = data.watchedFiles
+            shown.servable = allowed
+            shown.diagnostics = data.diagnostics
+            let watchedChanged = shown.watched != data.watchedFiles
+            shown.watched = data.watchedFiles
             // What was seen before reading, so that a change made while reading is not missed;
             // over the new list of files when it changed (an import added).
-            signature = force || watchedChanged
-                ? Self.signature(of: watched + [BoardData.absolute(scenePath)], directory: BoardData.absolute(rendersDirectory))
+            shown.signature = force || watchedChanged
+                ? Self.signature(of: shown.watched + [scene], directory: directory)
                 : now
         }
     }
 
     /// The diagnostics of the first page, to print at start.
-    func diagnosticsOnce() -> String? { lock.withLock { diagnostics.isEmpty ? nil : diagnostics } }
+    func diagnosticsOnce() -> String? { shown.withLock { $0.diagnostics.isEmpty ? nil : $0.diagnostics } }
 
     /// The page and its version.
-    var page: (html: String, version: Int) { lock.withLock { (html, version) } }
+    var page: (html: String, version: Int) { shown.withLock { ($0.html, $0.version) } }
 
     /// Whether the page refers to `path`.
-    func mayServe(_ path: String) -> Bool { lock.withLock { servable.contains(path) } }
+    func mayServe(_ path: String) -> Bool { shown.withLock { $0.servable.contains(path) } }
 
     /// Size and modification time of each file, and of each entry of `directory`.
     private static func signature(of files: [String], directory: String) -> [String] {
