@@ -409,7 +409,7 @@ private let specExample = """
         let parsed = parse("images:\n  é✓: ✓✓.png: x\n")
         #expect(
             parsed.diagnostics == """
-                2:13 E0020 mapping values are not allowed in this context
+                2:13 E0027 ': ' inside an unquoted value: YAML reads it as a key and a value
                 """)
         #expect(parsed.scene.items.isEmpty)
     }

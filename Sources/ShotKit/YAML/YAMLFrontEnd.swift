@@ -131,6 +131,8 @@ private struct SceneBuilder {
             let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
             var fields: [FieldSyntax] = []
+            // A misspelt field ('fornt') is reported once, not again as a missing one.
+            var misspeltField = false
             switch document.kind(of: entry.value) {
             case .mapping:
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
@@ -156,6 +158,9 @@ private struct SceneBuilder {
                                 key: Self.located(key), values: values,
                                 span: document.span(of: field)))
                     default:
+                        if Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys) != nil {
+                            misspeltField = true
+                        }
                         unknownKey(
                             key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)", diagnostics: &diagnostics)
                     }
@@ -171,6 +176,7 @@ private struct SceneBuilder {
                 kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
                 fields: fields, span: document.span(of: entry))
             item.markRecovered(from: diagnostics)
+            if misspeltField { item.recovered = true }
             items.append(.declaration(item))
         }
     }
@@ -227,9 +233,14 @@ private struct SceneBuilder {
         else {
             return
         }
+        var lastShot: Int? = nil
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
+            if YAMLFrontEnd.shotKeys.contains(name.value) {
+                fieldNamedShot(name, entry: entry, previous: lastShot, diagnostics: &diagnostics)
+                continue
+            }
             var duration: Located<String>? = nil
             var aspect: Located<String>? = nil
             // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
@@ -276,12 +287,33 @@ private struct SceneBuilder {
                     for: name.value, diagnostics: &diagnostics)
                 continue
             }
+            lastShot = items.count
             items.append(
                 .shot(
                     ShotSyntax(
                         name: Self.located(name), duration: duration, aspect: aspect, prose: prose,
                         span: document.span(of: entry))))
         }
+    }
+
+    /// E0028 for a shot named `prompt`, `duration` or `aspect`: the field is given to the shot
+    /// before it (at `previous` in `items`) when that shot lacks it, so the slip is reported
+    /// once and not again as a shot without prose.
+    private mutating func fieldNamedShot(
+        _ name: YAMLScalar, entry: YAMLPair, previous: Int?, diagnostics: inout DiagnosticBag
+    ) {
+        var previousShot: ShotSyntax? = nil
+        if let previous, case .shot(let shot) = items[previous] { previousShot = shot }
+        diagnostics.report(.shotNamedLikeField(Self.located(name), previous: previousShot?.name.value))
+        guard let previous, var shot = previousShot, let scalar = document.scalar(entry.value), !scalar.isNull
+        else { return }
+        switch name.value {
+        case "prompt" where shot.prose.text.isEmpty: shot.prose = ProseAligner.prose(of: scalar, in: file)
+        case "duration" where shot.duration == nil: shot.duration = Self.located(scalar)
+        case "aspect" where shot.aspect == nil: shot.aspect = Self.located(scalar)
+        default: return
+        }
+        items[previous] = .shot(shot)
     }
 
     // MARK: Helpers
