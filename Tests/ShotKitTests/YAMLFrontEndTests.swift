@@ -410,6 +410,7 @@ private let specExample = """
         #expect(
             parsed.diagnostics == """
                 2:13 E0027 ': ' inside an unquoted value: YAML reads it as a key and a value
+                  help: quote the value, or write it as a block ('prompt: >' and the text on the lines below)
                 """)
         #expect(parsed.scene.items.isEmpty)
     }
