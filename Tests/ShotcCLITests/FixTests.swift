@@ -115,3 +115,69 @@ import Testing
         #expect(fixIts.first?["machineApplicable"] as? Bool == true)
     }
 }
+
+/// The YAML traps fixed by `check --fix`, and a cast file checked on its own.
+@Suite struct YAMLFixTests {
+    private let environment = ShotcProcess.environment([:])
+
+    /// Writes `text` as `scene.yaml` in a scratch greenhouse, runs `check --fix` on it and
+    /// returns the result and the file's text afterwards.
+    private func fix(_ text: String) throws -> (ShotcResult, String) {
+        let scratch = try Scratch(example: "greenhouse", file: "scene.yaml")
+        defer { scratch.remove() }
+        try text.write(toFile: scratch.scene, atomically: true, encoding: .utf8)
+        let result = try scratch.run(["check", "--fix", "scene.yaml"], environment: environment)
+        return (result, try String(contentsOfFile: scratch.scene, encoding: .utf8))
+    }
+
+    private let cast = "import: [cast.yaml]\nshots:\n  a:\n"
+
+    @Test func promptStartingWithAnAtIsQuoted() throws {
+        let (result, text) = try fix(cast + "    prompt: @stone glows. # the stone\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("fixed E0026: '@stone glows.' → '\"@stone glows.\"'"), "\(result)")
+        #expect(text == cast + "    prompt: \"@stone glows.\" # the stone\n")
+    }
+
+    @Test func colonSpaceInAPromptIsQuoted() throws {
+        let (result, text) = try fix(cast + "    prompt: The @stone says: \"hi\"\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("fixed E0027"), "\(result)")
+        #expect(text == cast + "    prompt: \"The @stone says: \\\"hi\\\"\"\n")
+    }
+
+    @Test func continuedPlainValueIsNotQuotedByItself() throws {
+        let broken = cast + "    prompt: @stone glows\n      and fades.\n"
+        let (result, text) = try fix(broken)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("[E0026]"), "\(result)")
+        #expect(text == broken)
+    }
+
+    @Test func tabInYAMLIndentation() throws {
+        let (result, text) = try fix(cast + "\tprompt: The @stone glows.\n".replacingOccurrences(of: "\t", with: "  \t"))
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("fixed E0002"), "\(result)")
+        #expect(text == cast + "    prompt: The @stone glows.\n")
+    }
+
+    @Test func castFileCheckedOnItsOwnHasNoUnusedWarnings() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "cast.shot")
+        defer { scratch.remove() }
+        let result = try scratch.run(
+            ["check", "cast.shot", "cast.yaml", "greenhouse.shot", "--deny-warnings"], environment: environment)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+    }
+
+    @Test func shotNamedLikeAFieldNamesTheSlipOnce() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "scene.yaml")
+        defer { scratch.remove() }
+        try (cast.dropLast(5) + "  a:\n    duration: 5\n  prompt: The @stone glows.\n")
+            .write(toFile: scratch.scene, atomically: true, encoding: .utf8)
+        let result = try scratch.run(["check", "scene.yaml"], environment: environment)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("[E0028]"), "\(result)")
+        #expect(result.stderr.hasSuffix("1 error\n"), "\(result)")
+    }
+}
