@@ -73,7 +73,7 @@ import Testing
 
     @Test func misspeltYAMLKey() throws {
         try expectFixed(
-            "greenhouse.yaml", "    front: refs/mara-front.png", "    fornt: refs/mara-front.png", code: "W0002",
+            "greenhouse.yaml", "    front: refs/mara-front.png", "    fornt: refs/mara-front.png", code: "E0007",
             scene: "greenhouse.yaml")
     }
 

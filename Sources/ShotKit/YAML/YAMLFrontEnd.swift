@@ -131,10 +131,12 @@ private struct SceneBuilder {
             let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
             var fields: [FieldSyntax] = []
-            // A misspelt field ('fornt') is reported once, not again as a missing one.
-            var misspeltField = false
             switch document.kind(of: entry.value) {
             case .mapping:
+                let given = Set(
+                    (0..<document.pairCount(of: entry.value)).compactMap {
+                        document.scalar(document.pair($0, of: entry.value).key)?.value
+                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -158,8 +160,18 @@ private struct SceneBuilder {
                                 key: Self.located(key), values: values,
                                 span: document.span(of: field)))
                     default:
-                        if Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys) != nil {
-                            misspeltField = true
+                        // A misspelt required field ('fornt' with no 'front') is an error, as in
+                        // .shot, reported once: the declaration counts as recovered, so it is
+                        // not reported again as a missing field. Other unknown keys warn.
+                        if let close = Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys),
+                            close != "note", !given.contains(close)
+                        {
+                            diagnostics.report(
+                                .unknownField(
+                                    key.value, in: kind, name.value, at: Self.located(key).span,
+                                    help: ["did you mean '\(close)'?"],
+                                    replacement: Suggestion.unambiguous(to: key.value, among: YAMLFrontEnd.elementKeys)))
+                            continue
                         }
                         unknownKey(
                             key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)", diagnostics: &diagnostics)
@@ -176,7 +188,6 @@ private struct SceneBuilder {
                 kind: kind, keywordSpan: sectionKey.span, name: Self.located(name),
                 fields: fields, span: document.span(of: entry))
             item.markRecovered(from: diagnostics)
-            if misspeltField { item.recovered = true }
             items.append(.declaration(item))
         }
     }
