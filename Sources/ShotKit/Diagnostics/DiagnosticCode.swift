@@ -43,15 +43,18 @@ extension DiagnosticCode {
         Scene files are UTF-8. A byte sequence that is not valid UTF-8 was found; the
         position points at its first byte. Re-save the file as UTF-8 in your editor.
         """)
-    /// A tab in the indentation of a `.shot` line.
+    /// A tab in the indentation of a `.shot` or YAML line.
     public static let tabIndentation = DiagnosticCode(
         "E0002", .error, "tab in indentation",
         """
         Indentation in `.shot` files decides which lines belong to a block, and a tab has no
-        agreed width, so tabs are not allowed in indentation. Indent with spaces:
+        agreed width, so tabs are not allowed in indentation; YAML forbids them too. Indent
+        with spaces:
 
             character mara
               front mara.png      # two spaces, not a tab
+
+        `shotc check --fix` replaces each tab of the indentation with two spaces.
         """)
     /// A quoted value with no closing quote on its line.
     public static let unterminatedString = DiagnosticCode(
@@ -138,8 +141,9 @@ extension DiagnosticCode {
         "E0020", .error, "YAML syntax error",
         """
         The YAML parser (libyaml) could not read the file. The message is libyaml's; the
-        position is where it stopped. Common causes: a tab in indentation, a missing space
-        after `:`, an unclosed quote or bracket.
+        position is where it stopped. Common causes: a missing space after `:`, an unclosed
+        quote or bracket. (A tab in indentation is E0002, a value starting with `@` E0026, a
+        `: ` inside an unquoted value E0027.)
         """)
     /// A key given twice in one YAML mapping.
     public static let duplicateKey = DiagnosticCode(
