@@ -92,6 +92,8 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Also show every HTTP request with its headers (the key redacted).")
     var verbose = false
 
+    @OptionGroup var longPrompts: LongPromptOptions
+
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     func validate() throws {
@@ -130,6 +132,10 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(ExitStatus.compileErrors)
         }
         let shots = try select(shot, from: scene, sources: compilation.sources)
+        if let refusal = longPrompts.refusal(for: shots) {
+            Terminal.writeError(refusal)
+            throw ExitCode(ExitStatus.usage)
+        }
         let directory = output ?? RunStore.defaultDirectory(forScene: file)
         let store = RunStore(directory: directory, scenePath: file)
         let limits = try spendingLimits()

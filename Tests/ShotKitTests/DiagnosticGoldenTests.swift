@@ -43,6 +43,19 @@ import ShotKit
         }
     }
 
+    /// Codes that both syntaxes report differently enough to need a YAML golden too:
+    /// `Fixtures/diagnostics/CODE/yaml/scene.yaml` against `yaml/expected.txt`.
+    @Test(arguments: ["E0007"])
+    func yamlFixtureRendersAsExpected(code: String) throws {
+        let folder = Path.join(fixturesDirectory, "diagnostics/\(code)/yaml")
+        let compilation = Compiler.compile(path: "scene.yaml", fileSystem: FixtureFileSystem(base: folder))
+        let rendered = DiagnosticRenderer(sources: compilation.sources).render(compilation.diagnostics.sorted)
+        #expect(rendered.contains("[\(code)]"), "the fixture for \(code) does not produce it:\n\(rendered)")
+        if let difference = compareGolden(rendered, folder + "/expected.txt") {
+            Issue.record(Comment(rawValue: difference))
+        }
+    }
+
     @Test func everyCodeIsUnique() {
         #expect(Set(Self.codes).count == Self.codes.count)
     }

@@ -55,6 +55,12 @@ struct FixtureFileSystem: FileSystem {
         if let fake = synthetic(path) { return fake.size }
         return try disk.size(resolve(path))
     }
+
+    func names(inDirectory path: String) -> [String] {
+        disk.names(inDirectory: resolve(path)).map {
+            $0.hasSuffix(".synthetic") ? String($0.dropLast(".synthetic".count)) : $0
+        }
+    }
 }
 
 /// Compares `actual` with the golden file at `path`; with `SHOTC_UPDATE_GOLDEN=1` in the

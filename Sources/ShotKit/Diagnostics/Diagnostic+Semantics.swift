@@ -3,12 +3,14 @@
 extension Diagnostic {
     // MARK: Loading (E04xx)
 
-    /// E0402: a scene file or an import that cannot be read.
+    /// E0402: a scene file or an import that cannot be read; `near` is a file of a close
+    /// name in its folder, as the import would write it.
     static func fileUnreadable(
         _ path: String, _ error: FileReadError, imported: Bool, at span: SourceSpan?,
-        maxFileBytes: Int
+        maxFileBytes: Int, near: String? = nil
     ) -> Diagnostic {
         var help = imported ? ["import paths are relative to the importing file's folder"] : []
+        if let near { help.insert("did you mean '\(near)'? (a file of that name is in the folder)", at: 0) }
         switch error {
         case .tooLarge:
             help = [
@@ -21,6 +23,14 @@ extension Diagnostic {
         }
         let what = imported ? "imported file" : "scene file"
         return Diagnostic(.fileUnreadable, "cannot read \(what) '\(path)': \(error)", at: span, help: help)
+    }
+
+    /// The note on an import that could not be read: the mentions left unresolved because of
+    /// it (reported here once, not each as E0101).
+    static func unresolvedBecauseOfImport(_ names: [String], mentions: Int) -> DiagnosticNote {
+        let shown = names.prefix(5).map { "'@\($0)'" }.joined(separator: ", ") + (names.count > 5 ? ", …" : "")
+        return DiagnosticNote(
+            "\(mentions) mention\(mentions == 1 ? " is" : "s are") unresolved because of it (\(shown))")
     }
 
     /// E0401: imports nested deeper than any scene needs.
@@ -91,17 +101,21 @@ extension Diagnostic {
     }
 
     /// E0101: a mention of a name nothing declares; `near` is the declaration it most likely
-    /// meant, with where it is declared.
+    /// meant, with where it is declared; `certain` when it is the only close one.
     static func unknownReference(
         _ name: String, at span: SourceSpan,
-        near: (name: String, kind: DeclarationKind, declaredAt: String)?, surface: SurfaceSyntax
+        near: (name: String, kind: DeclarationKind, declaredAt: String)?, surface: SurfaceSyntax,
+        certain: Bool = false
     ) -> Diagnostic {
         var help: [String] = []
         var fixIts: [FixIt] = []
         if let near {
             help.append(
                 "did you mean '@\(near.name)'? (\(near.kind.rawValue) declared at \(near.declaredAt))")
-            fixIts.append(FixIt("replace with '@\(near.name)'", edits: [TextEdit(span, "@" + near.name)]))
+            fixIts.append(
+                FixIt(
+                    "replace with '@\(near.name)'", edits: [TextEdit(span, "@" + near.name)],
+                    machineApplicable: certain))
         } else {
             switch surface {
             case .shot:
@@ -180,11 +194,14 @@ extension Diagnostic {
 
     /// E0301: a local image that does not exist; `lookedFor` is the resolved path when it
     /// differs from what was written.
-    static func imageNotFound(_ value: Located<String>, lookedFor: String?) -> Diagnostic {
-        Diagnostic(
+    /// `near` is a file of a close name in the image's folder, as the value would write it.
+    static func imageNotFound(_ value: Located<String>, lookedFor: String?, near: String? = nil) -> Diagnostic {
+        var help = ["paths are relative to the folder of the file that declares them"]
+        if let near { help.insert("did you mean '\(near)'? (a file of that name is in the folder)", at: 0) }
+        return Diagnostic(
             .imageNotFound, "image file '\(value.value)' not found", at: value.span,
             notes: lookedFor.map { [DiagnosticNote("looked for '\($0)'")] } ?? [],
-            help: ["paths are relative to the folder of the file that declares them"])
+            help: help)
     }
 
     /// E0302: a local image that exists but cannot be read.
@@ -286,7 +303,10 @@ extension Diagnostic {
         var fixIts: [FixIt] = []
         if let near = Suggestion.closest(to: value.value, among: names) {
             help.insert("did you mean '\(near)'?", at: 0)
-            fixIts.append(FixIt("replace with '\(near)'", edits: [TextEdit(value.span, near)]))
+            fixIts.append(
+                FixIt(
+                    "replace with '\(near)'", edits: [TextEdit(value.span, near)],
+                    machineApplicable: Suggestion.unambiguous(to: value.value, among: names) == near))
         }
         return Diagnostic(
             .unknownModel, "unknown model '\(value.value)'", at: value.span, help: help, fixIts: fixIts)
@@ -313,7 +333,10 @@ extension Diagnostic {
         let normalized = String(value.value.map { $0 == "x" || $0 == "/" ? ":" : $0 })
         if names.contains(normalized), normalized != value.value {
             help.insert("did you mean '\(normalized)'?", at: 0)
-            fixIts.append(FixIt("replace with '\(normalized)'", edits: [TextEdit(value.span, normalized)]))
+            fixIts.append(
+                FixIt(
+                    "replace with '\(normalized)'", edits: [TextEdit(value.span, normalized)],
+                    machineApplicable: true))
         }
         return Diagnostic(
             .invalidAspect, "invalid aspect ratio '\(value.value)'", at: value.span, help: help,

@@ -25,10 +25,14 @@ extension Diagnostic {
     }
 
     /// E0002: a tab in indentation.
-    static func tabIndentation(at span: SourceSpan) -> Diagnostic {
+    /// `indentation` is the line's whole indentation and `spaces` what replaces it.
+    static func tabIndentation(at span: SourceSpan, indentation: SourceSpan, spaces: String) -> Diagnostic {
         Diagnostic(
             .tabIndentation, "tab in indentation, indent with spaces", at: span,
-            help: ["replace the tabs at the start of the line with spaces"])
+            help: ["replace the tabs at the start of the line with spaces"],
+            fixIts: [
+                FixIt("indent with spaces", edits: [TextEdit(indentation, spaces)], machineApplicable: true)
+            ])
     }
 
     /// E0003: a quoted value without its closing quote.
@@ -72,17 +76,28 @@ extension Diagnostic {
     }
 
     /// E0006: a top-level line that starts with no keyword.
-    static func unknownKeyword(_ written: String, at span: SourceSpan, help: [String]) -> Diagnostic {
-        Diagnostic(.unknownKeyword, "unknown keyword '\(shortened(written))'", at: span, help: help)
+    /// `replacement` is the keyword meant, when it is certain.
+    static func unknownKeyword(
+        _ written: String, at span: SourceSpan, help: [String], replacement: String? = nil
+    ) -> Diagnostic {
+        Diagnostic(
+            .unknownKeyword, "unknown keyword '\(shortened(written))'", at: span, help: help,
+            fixIts: replacement.map { [certainReplacement(span, $0)] } ?? [])
+    }
+
+    /// A machine-applicable fix-it putting `replacement` in place of `span`.
+    static func certainReplacement(_ span: SourceSpan, _ replacement: String) -> FixIt {
+        FixIt("replace with '\(replacement)'", edits: [TextEdit(span, replacement)], machineApplicable: true)
     }
 
     /// E0007: a field a character or prop does not have.
     static func unknownField(
-        _ written: String, in kind: DeclarationKind, _ owner: String, at span: SourceSpan, help: [String]
+        _ written: String, in kind: DeclarationKind, _ owner: String, at span: SourceSpan, help: [String],
+        replacement: String? = nil
     ) -> Diagnostic {
         Diagnostic(
             .unknownField, "unknown field '\(shortened(written))' in \(kind.rawValue) '\(owner)'",
-            at: span, help: help)
+            at: span, help: help, fixIts: replacement.map { [certainReplacement(span, $0)] } ?? [])
     }
 
     /// E0008: indented lines no block owns; `previous` is the keyword of the line above.
@@ -190,6 +205,41 @@ extension Diagnostic {
             notes: context.map { [DiagnosticNote($0.0, at: $0.1)] } ?? [])
     }
 
+    /// E0026: a plain YAML value that starts with `@` (or a backquote), which YAML reserves.
+    static func yamlReservedStart(_ character: String, at span: SourceSpan, fixIt: FixIt?) -> Diagnostic {
+        Diagnostic(
+            .yamlReservedStart,
+            "a plain YAML value cannot start with '\(character)'", at: span,
+            help: [
+                "quote the value ('prompt: \"@luz waves\"') or write it as a block ('prompt: |' and the text on the lines below)"
+            ],
+            fixIts: fixIt.map { [$0] } ?? [])
+    }
+
+    /// E0027: a `: ` inside an unquoted value, which YAML reads as the start of a mapping.
+    static func yamlColonInValue(at span: SourceSpan, fixIt: FixIt?) -> Diagnostic {
+        Diagnostic(
+            .yamlColonInValue,
+            "': ' inside an unquoted value: YAML reads it as a key and a value", at: span,
+            help: [
+                "quote the value, or write it as a block ('prompt: >' and the text on the lines below)"
+            ],
+            fixIts: fixIt.map { [$0] } ?? [])
+    }
+
+    /// E0028: a shot named like a shot's field: most likely a field indented too little.
+    static func shotNamedLikeField(_ name: Located<String>, previous: String?) -> Diagnostic {
+        var notes: [DiagnosticNote] = []
+        var help = ["a shot's fields are indented under its name; shot names cannot be 'duration', 'aspect' or 'prompt'"]
+        if let previous {
+            notes.append(DiagnosticNote("it is most likely the '\(name.value)' of shot '\(previous)' above, indented too little"))
+            help.insert("indent '\(name.value):' as far as the other fields of '\(previous)'", at: 0)
+        }
+        return Diagnostic(
+            .shotNamedLikeField, "shot named '\(name.value)': '\(name.value)' is a field of a shot",
+            at: name.span, notes: notes, help: help)
+    }
+
     /// E0020: an alias with no anchor of that name before it.
     static func undefinedAlias(_ name: String, at span: SourceSpan) -> Diagnostic {
         Diagnostic(.yamlSyntax, "undefined alias '*\(name)'", at: span)
@@ -247,11 +297,15 @@ extension Diagnostic {
     static func unknownKey(_ key: Located<String>, among known: [String], in place: String?) -> Diagnostic {
         let message = place.map { "unknown key '\(key.value)' in \($0)" } ?? "unknown key '\(key.value)'"
         let help: String
+        var fixIts: [FixIt] = []
         if let suggestion = Suggestion.closest(to: key.value, among: known) {
             help = "did you mean '\(suggestion)'?"
+            if Suggestion.unambiguous(to: key.value, among: known) == suggestion {
+                fixIts.append(certainReplacement(key.span, suggestion))
+            }
         } else {
             help = "known keys: " + known.joined(separator: ", ")
         }
-        return Diagnostic(.unknownKey, message, at: key.span, help: [help])
+        return Diagnostic(.unknownKey, message, at: key.span, help: [help], fixIts: fixIts)
     }
 }

@@ -43,11 +43,15 @@ public struct FixIt: Hashable, Sendable {
     public var message: String
     /// The edits, which never overlap.
     public var edits: [TextEdit]
+    /// Whether the change is certain to be what the writer meant (one close match, one
+    /// spelling), so a tool may apply it without asking (`shotc check --fix`).
+    public var isMachineApplicable: Bool
 
-    /// A fix-it doing `edits`.
-    public init(_ message: String, edits: [TextEdit]) {
+    /// A fix-it doing `edits`; `machineApplicable` when it is certain.
+    public init(_ message: String, edits: [TextEdit], machineApplicable: Bool = false) {
         self.message = message
         self.edits = edits
+        self.isMachineApplicable = machineApplicable
     }
 }
 
@@ -109,6 +113,12 @@ public struct DiagnosticBag: Sendable {
     /// Adds everything in `other`.
     public mutating func append(contentsOf other: DiagnosticBag) {
         for diagnostic in other.diagnostics { report(diagnostic) }
+    }
+
+    /// Adds `note` to the first diagnostic of `code` at `span`.
+    mutating func addNote(_ note: DiagnosticNote, to code: DiagnosticCode, at span: SourceSpan) {
+        guard let index = diagnostics.firstIndex(where: { $0.code == code && $0.span == span }) else { return }
+        diagnostics[index].notes.append(note)
     }
 
     /// Whether any error was reported.

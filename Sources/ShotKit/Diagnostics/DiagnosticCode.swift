@@ -43,15 +43,18 @@ extension DiagnosticCode {
         Scene files are UTF-8. A byte sequence that is not valid UTF-8 was found; the
         position points at its first byte. Re-save the file as UTF-8 in your editor.
         """)
-    /// A tab in the indentation of a `.shot` line.
+    /// A tab in the indentation of a `.shot` or YAML line.
     public static let tabIndentation = DiagnosticCode(
         "E0002", .error, "tab in indentation",
         """
         Indentation in `.shot` files decides which lines belong to a block, and a tab has no
-        agreed width, so tabs are not allowed in indentation. Indent with spaces:
+        agreed width, so tabs are not allowed in indentation; YAML forbids them too. Indent
+        with spaces:
 
             character mara
               front mara.png      # two spaces, not a tab
+
+        `shotc check --fix` replaces each tab of the indentation with two spaces.
         """)
     /// A quoted value with no closing quote on its line.
     public static let unterminatedString = DiagnosticCode(
@@ -138,8 +141,9 @@ extension DiagnosticCode {
         "E0020", .error, "YAML syntax error",
         """
         The YAML parser (libyaml) could not read the file. The message is libyaml's; the
-        position is where it stopped. Common causes: a tab in indentation, a missing space
-        after `:`, an unclosed quote or bracket.
+        position is where it stopped. Common causes: a missing space after `:`, an unclosed
+        quote or bracket. (A tab in indentation is E0002, a value starting with `@` E0026, a
+        `: ` inside an unquoted value E0027.)
         """)
     /// A key given twice in one YAML mapping.
     public static let duplicateKey = DiagnosticCode(
@@ -175,6 +179,49 @@ extension DiagnosticCode {
         """
         Aliases expand to more nodes than any scene needs, or nesting is too deep. This
         guards against documents built to exhaust memory.
+        """)
+    /// A plain YAML value starting with `@` or a backquote.
+    public static let yamlReservedStart = DiagnosticCode(
+        "E0026", .error, "YAML value starts with '@'",
+        """
+        YAML reserves `@` and the backquote: a plain (unquoted) value cannot start with
+        them, so `prompt: @luz waves` is a syntax error. Quote the value, or write it as a
+        block:
+
+            prompt: "@luz waves at the camera."
+            prompt: |
+              @luz waves at the camera.
+
+        `shotc check --fix` quotes a value that fits on its line.
+        """)
+    /// `: ` inside an unquoted YAML value.
+    public static let yamlColonInValue = DiagnosticCode(
+        "E0027", .error, "': ' inside an unquoted YAML value",
+        """
+        In YAML a colon followed by a space ends a key, so an unquoted prompt such as
+        `prompt: The sign reads: closed` is read as a key inside a value, which libyaml
+        rejects ("mapping values are not allowed here"). Quote the value, or write it as a
+        block:
+
+            prompt: "The sign reads: closed"
+            prompt: >
+              The sign reads: closed
+
+        `shotc check --fix` quotes a value that fits on its line.
+        """)
+    /// A YAML shot named `duration`, `aspect` or `prompt`.
+    public static let shotNamedLikeField = DiagnosticCode(
+        "E0028", .error, "shot named like a field",
+        """
+        A shot named `prompt`, `duration` or `aspect` is almost always a field of the shot
+        above that is indented too little, so YAML reads it as a shot of its own:
+
+            shots:
+              opening:
+                duration: 5
+              prompt: A slow orbit.     # two spaces short: a shot named 'prompt'
+
+        Indent it as far as the shot's other fields. Shot names cannot be field names.
         """)
 
     // MARK: Names and mentions (E01xx)
@@ -417,7 +464,7 @@ extension DiagnosticCode {
         .unknownKeyword, .unknownField, .unexpectedIndentation, .duplicateField, .invalidName,
         .controlCharacter,
         .yamlSyntax, .duplicateKey, .wrongNodeKind, .multipleDocuments, .missingValue,
-        .yamlTooLarge,
+        .yamlTooLarge, .yamlReservedStart, .yamlColonInValue, .shotNamedLikeField,
         .unknownReference, .duplicateName, .positionalToken, .reservedName, .unknownShot,
         .invalidDuration, .invalidAspect, .unknownModel, .tooManyReferences, .emptyProse,
         .missingFront, .refsCount, .invalidImageValue,

@@ -173,7 +173,7 @@ public struct DiagnosticRenderer: Sendable {
 /// Renders diagnostics as JSON Lines (`--diagnostics json`): one object per diagnostic with
 /// `file`, `line`, `column`, `endLine`, `endColumn`, `severity`, `code`, `message`, `notes`
 /// (each with `message` and, when it has a place, `file`, `line`, `column`, `endLine`,
-/// `endColumn`), `help` and `fixIts`. Messages, notes and help escape invisible characters as
+/// `endColumn`), `help` and `fixIts` (each with `message`, `machineApplicable` and `edits`). Messages, notes and help escape invisible characters as
 /// the human form does (``DisplayText``); `file` is the path exactly, for tools to open, and
 /// fix-it replacements are the text to insert.
 public struct JSONDiagnosticRenderer: Sendable {
@@ -215,6 +215,7 @@ public struct JSONDiagnosticRenderer: Sendable {
             ("fixIts", .array(diagnostic.fixIts.map { fixIt in
                 .object([
                     ("message", .string(fixIt.message)),
+                    ("machineApplicable", .bool(fixIt.isMachineApplicable)),
                     ("edits", .array(fixIt.edits.map { edit in
                         .object(place(edit.span) + [("replacement", .string(edit.replacement))])
                     })),

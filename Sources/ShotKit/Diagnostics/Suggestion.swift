@@ -16,6 +16,17 @@ public enum Suggestion {
         return best?.candidate
     }
 
+    /// The candidate nearest to `word` when it is the only one near enough (or the only one
+    /// equal ignoring case): a suggestion certain enough to apply without asking.
+    public static func unambiguous(to word: String, among candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        let sameCase = candidates.filter { $0.lowercased() == lowered && $0 != word }
+        if !sameCase.isEmpty { return sameCase.count == 1 ? sameCase[0] : nil }
+        let limit = min(3, max(1, word.count / 3))
+        let near = Set(candidates.filter { $0 != word && editDistance(word, $0, limit: limit) <= limit })
+        return near.count == 1 ? near.first : nil
+    }
+
     /// The Damerau–Levenshtein (optimal string alignment) distance between `a` and `b`,
     /// counting Unicode scalars; stops early with `limit + 1` once the distance must exceed it.
     public static func editDistance(_ a: String, _ b: String, limit: Int = .max) -> Int {

@@ -159,7 +159,10 @@ struct ShotParser {
             } else {
                 help.append("a \(kind.rawValue) has the fields 'front', 'refs' and 'note'")
             }
-            diagnostics.report(.unknownField(written, in: kind, owner, at: keySpan, help: help))
+            diagnostics.report(
+                .unknownField(
+                    written, in: kind, owner, at: keySpan, help: help,
+                    replacement: Suggestion.unambiguous(to: written, among: FieldKey.spellings)))
             return nil
         }
         if let first = firstKeys[key] {
@@ -490,7 +493,12 @@ struct ShotParser {
             diagnostics.report(.controlCharacter(value, at: span(control, control + max(1, length))))
         }
         if let tab = current.firstTab {
-            diagnostics.report(.tabIndentation(at: span(tab, tab + 1)))
+            let indentation = bytes[current.start..<current.contentStart]
+            let spaces = String(
+                decoding: indentation.flatMap { $0 == UInt8(ascii: "\t") ? [0x20, 0x20] : [$0] }, as: UTF8.self)
+            diagnostics.report(
+                .tabIndentation(
+                    at: span(tab, tab + 1), indentation: span(current.start, current.contentStart), spaces: spaces))
         }
         if current.kind == .comment {
             comments.append(
@@ -543,7 +551,9 @@ struct ShotParser {
             help.append(
                 "a top-level line starts with one of: \(Keyword.spellings.joined(separator: ", "))")
         }
-        diagnostics.report(.unknownKeyword(written, at: span(first.start, first.end), help: help))
+        let replacement = words <= 4 ? Suggestion.unambiguous(to: written, among: Keyword.spellings) : nil
+        diagnostics.report(
+            .unknownKeyword(written, at: span(first.start, first.end), help: help, replacement: replacement))
     }
 
     // MARK: - Helpers

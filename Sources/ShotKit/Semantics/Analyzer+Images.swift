@@ -23,7 +23,8 @@ extension Analyzer {
         switch images.probe(path) {
         case .failure(.notFound):
             let lookedFor = path == Path.normalize(text) ? nil : path
-            diagnostics.report(.imageNotFound(value, lookedFor: lookedFor))
+            let near = images.fileSystem.nearFile(to: path, written: text)
+            diagnostics.report(.imageNotFound(value, lookedFor: lookedFor, near: near))
             return nil
         case .failure(.unreadable(let error)):
             diagnostics.report(.imageUnreadable(value, error))

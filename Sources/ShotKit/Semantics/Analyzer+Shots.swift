@@ -143,6 +143,12 @@ extension Analyzer {
     private mutating func reportUnknown(
         _ name: String, at span: SourceSpan, diagnostics: inout DiagnosticBag
     ) {
+        // An import that could not be read was reported once: the names it would have
+        // declared are counted on its error, not reported each again.
+        if !loaded.failedImports.isEmpty {
+            unresolvedByImport.append(name)
+            return
+        }
         var near: (name: String, kind: DeclarationKind, declaredAt: String)? = nil
         if let closest = Suggestion.closest(to: name, among: references.map(\.name)),
             let index = referenceIndex[closest]
@@ -151,6 +157,8 @@ extension Analyzer {
             presumedMentions.insert(index)
             near = (closest, reference.kind, sources.describe(reference.nameSpan))
         }
-        diagnostics.report(.unknownReference(name, at: span, near: near, surface: surfaceOf(span.file)))
+        let certain = near != nil && Suggestion.unambiguous(to: name, among: references.map(\.name)) == near?.name
+        diagnostics.report(
+            .unknownReference(name, at: span, near: near, surface: surfaceOf(span.file), certain: certain))
     }
 }

@@ -45,6 +45,8 @@ public struct Analyzer {
     var referenceIndex: [String: Int] = [:]
     /// Every shot, in scene order.
     var shotSyntax: [ShotSyntax] = []
+    /// The names of the mentions left unresolved while an import could not be read.
+    var unresolvedByImport: [String] = []
     /// Where each shot name is first used.
     var shotNames: [String: SourceSpan] = [:]
     /// The files walked, so that a file imported twice is walked once.
@@ -98,8 +100,17 @@ public struct Analyzer {
                 if let index = mention.declaration { mentioned.insert(index) }
             }
         }
+        if !unresolvedByImport.isEmpty {
+            var names: [String] = []
+            for name in unresolvedByImport where !names.contains(name) { names.append(name) }
+            let note = Diagnostic.unresolvedBecauseOfImport(names, mentions: unresolvedByImport.count)
+            for span in loaded.failedImports {
+                diagnostics.addNote(note, to: .fileUnreadable, at: span)
+            }
+        }
+        // A file without shots (a shared cast checked on its own) declares for others to use.
         for (index, reference) in references.enumerated()
-        where !mentioned.contains(index) && !presumedMentions.contains(index)
+        where !shotSyntax.isEmpty && !mentioned.contains(index) && !presumedMentions.contains(index)
             && referenceFiles[index] == root
         {
             diagnostics.report(.unusedDeclaration(reference))

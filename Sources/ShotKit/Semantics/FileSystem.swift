@@ -68,6 +68,9 @@ public protocol FileSystem: Sendable {
     /// When the file at `path` last changed, for caches that keep what they read from one
     /// compile to the next; nil when the file system cannot tell (then nothing is kept).
     func modificationTime(of path: String) -> FileModificationTime?
+    /// The names in the folder at `path` (for "did you mean" on a file that is not there);
+    /// empty when it cannot be listed.
+    func names(inDirectory path: String) -> [String]
 }
 
 /// When a file last changed, as a cache compares it: its modification time to the
@@ -98,6 +101,20 @@ extension FileSystem {
     /// No modification time: caches keep nothing from one compile to the next.
     public func modificationTime(of path: String) -> FileModificationTime? { nil }
 
+    /// No listing: no file name is suggested.
+    public func names(inDirectory path: String) -> [String] { [] }
+
+    /// The name in the folder of `path` nearest to its last component, when one is close
+    /// enough to be a likely slip (`cast.shto` for `cast.shot`), as the path would be written.
+    public func nearFile(to path: String, written: String) -> String? {
+        let folder = Path.directory(of: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let names = names(inDirectory: folder.isEmpty ? "." : folder).filter { $0 != name && !$0.hasPrefix(".") }
+        guard let near = Suggestion.closest(to: name, among: names) else { return nil }
+        let writtenName = written.split(separator: "/").last.map(String.init) ?? written
+        return String(written.dropLast(writtenName.count)) + near
+    }
+
     /// The whole file, or ``FileReadError/tooLarge(limit:)`` when it has more than `limit`
     /// bytes (never more than `limit + 1` bytes are read).
     public func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
@@ -115,6 +132,19 @@ public struct LocalFileSystem: FileSystem {
 
     public func read(_ path: String) throws(FileReadError) -> [UInt8] {
         try readPrefix(path, count: Int.max)
+    }
+
+    public func names(inDirectory path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while names.count < 10_000, let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names.sorted()
     }
 
     public func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {

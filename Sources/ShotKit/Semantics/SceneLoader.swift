@@ -22,6 +22,9 @@ public struct SceneLoader {
         /// The file each import resolved to, by the span of the import's path. An import that
         /// could not be read, or closed a cycle, has no entry.
         public var importTargets: [SourceSpan: FileID]
+        /// The spans of the import paths that could not be read (their error is reported
+        /// once; the mentions they would have resolved are counted on it, not reported again).
+        public var failedImports: [SourceSpan] = []
     }
 
     private let fileSystem: any FileSystem
@@ -30,6 +33,8 @@ public struct SceneLoader {
     private var result = Result(root: nil, trees: [:], importTargets: [:])
     private var loaded: [FileKey: FileID] = [:]
     private var stack: [(path: String, key: FileKey, importSpan: SourceSpan?)] = []
+    /// Each import's path as written, by its span.
+    private var writtenImports: [SourceSpan: String] = [:]
 
     /// What makes two imports one file: its identity, or its normalized path when the file
     /// system cannot tell.
@@ -124,10 +129,15 @@ public struct SceneLoader {
             do {
                 bytes = try fileSystem.read(path, limit: Self.maxFileBytes)
             } catch {
+                var near: String? = nil
+                if let importSpan, case .notFound = error, let written = writtenImports[importSpan] {
+                    near = fileSystem.nearFile(to: path, written: written)
+                }
                 diagnostics.report(
                     .fileUnreadable(
                         path, error, imported: importSpan != nil, at: importSpan,
-                        maxFileBytes: Self.maxFileBytes))
+                        maxFileBytes: Self.maxFileBytes, near: near))
+                if let importSpan { result.failedImports.append(importSpan) }
                 return nil
             }
             id = sources.add(path: path, bytes: bytes)
@@ -166,6 +176,7 @@ public struct SceneLoader {
         let folder = Path.directory(of: path)
         for item in tree.imports {
             let target = Path.join(folder, item.path.value)
+            writtenImports[item.path.span] = item.path.value
             if let imported = loadFile(
                 path: target, importSpan: item.path.span, sources: &sources,
                 diagnostics: &diagnostics)

@@ -285,6 +285,10 @@ private struct Composer {
 
     /// Reports libyaml's error: E0001 for invalid UTF-8, otherwise E0020.
     private func report(_ error: YAMLSyntaxError, into diagnostics: inout DiagnosticBag) {
+        if error.stage != .reader, let trap = YAMLTraps.diagnostic(for: error, in: file) {
+            diagnostics.report(trap)
+            return
+        }
         diagnostics.report(
             .yamlError(
                 error.problem, invalidUTF8: error.stage == .reader && error.problem.contains("UTF-8"),

@@ -133,6 +133,10 @@ private struct SceneBuilder {
             var fields: [FieldSyntax] = []
             switch document.kind(of: entry.value) {
             case .mapping:
+                let given = Set(
+                    (0..<document.pairCount(of: entry.value)).compactMap {
+                        document.scalar(document.pair($0, of: entry.value).key)?.value
+                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -156,6 +160,19 @@ private struct SceneBuilder {
                                 key: Self.located(key), values: values,
                                 span: document.span(of: field)))
                     default:
+                        // A misspelt required field ('fornt' with no 'front') is an error, as in
+                        // .shot, reported once: the declaration counts as recovered, so it is
+                        // not reported again as a missing field. Other unknown keys warn.
+                        if let close = Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys),
+                            close != "note", !given.contains(close)
+                        {
+                            diagnostics.report(
+                                .unknownField(
+                                    key.value, in: kind, name.value, at: Self.located(key).span,
+                                    help: ["did you mean '\(close)'?"],
+                                    replacement: Suggestion.unambiguous(to: key.value, among: YAMLFrontEnd.elementKeys)))
+                            continue
+                        }
                         unknownKey(
                             key, among: YAMLFrontEnd.elementKeys, in: "a \(kind.rawValue)", diagnostics: &diagnostics)
                     }
@@ -227,9 +244,14 @@ private struct SceneBuilder {
         else {
             return
         }
+        var lastShot: Int? = nil
         for entryIndex in 0..<document.pairCount(of: entries) {
             let entry = document.pair(entryIndex, of: entries)
             guard let name = keyScalar(entry, diagnostics: &diagnostics) else { continue }
+            if YAMLFrontEnd.shotKeys.contains(name.value) {
+                fieldNamedShot(name, entry: entry, previous: lastShot, diagnostics: &diagnostics)
+                continue
+            }
             var duration: Located<String>? = nil
             var aspect: Located<String>? = nil
             // Without a prompt, the prose is empty at the end of the name (or of `prompt`).
@@ -276,12 +298,33 @@ private struct SceneBuilder {
                     for: name.value, diagnostics: &diagnostics)
                 continue
             }
+            lastShot = items.count
             items.append(
                 .shot(
                     ShotSyntax(
                         name: Self.located(name), duration: duration, aspect: aspect, prose: prose,
                         span: document.span(of: entry))))
         }
+    }
+
+    /// E0028 for a shot named `prompt`, `duration` or `aspect`: the field is given to the shot
+    /// before it (at `previous` in `items`) when that shot lacks it, so the slip is reported
+    /// once and not again as a shot without prose.
+    private mutating func fieldNamedShot(
+        _ name: YAMLScalar, entry: YAMLPair, previous: Int?, diagnostics: inout DiagnosticBag
+    ) {
+        var previousShot: ShotSyntax? = nil
+        if let previous, case .shot(let shot) = items[previous] { previousShot = shot }
+        diagnostics.report(.shotNamedLikeField(Self.located(name), previous: previousShot?.name.value))
+        guard let previous, var shot = previousShot, let scalar = document.scalar(entry.value), !scalar.isNull
+        else { return }
+        switch name.value {
+        case "prompt" where shot.prose.text.isEmpty: shot.prose = ProseAligner.prose(of: scalar, in: file)
+        case "duration" where shot.duration == nil: shot.duration = Self.located(scalar)
+        case "aspect" where shot.aspect == nil: shot.aspect = Self.located(scalar)
+        default: return
+        }
+        items[previous] = .shot(shot)
     }
 
     // MARK: Helpers

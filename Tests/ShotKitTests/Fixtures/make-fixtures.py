@@ -56,12 +56,18 @@ scene("E0004", 'character mara\n  front "refs\\mara.png"\n  refs  refs/mara.png\
 scene("E0005", CAST + "\nshot a 5s 16:9 slowly\n  @mara waits.\n")
 scene("E0006", "charcter mara\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  A quiet room.\n")
 scene("E0007", "character mara\n  frnt refs/mara.png\n  refs refs/mara.png\n\nshot a\n  @mara waits.\n")
+# In YAML too: the misspelt field is reported once, not again as "no front image".
+scene("E0007", "characters:\n  mara:\n    fornt: refs/mara.png\n    refs: [refs/mara.png]\nshots:\n  a:\n    prompt: \"@mara waits.\"\n",
+      images=("yaml/refs/mara.png",), name="yaml/scene.yaml")
 scene("E0008", "image room refs/mara.png\n  note a room\n\nshot a\n  @room at night.\n")
 scene("E0009", "character mara\n  front refs/mara.png\n  refs  refs/mara.png\n  front refs/mara.png\n\nshot a\n  @mara waits.\n")
 scene("E0010", "character mara-\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  A quiet room.\n")
 scene("E0011", "character mara\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  @mara wa\x00its by the \u200bdoor.\n")
 # Syntax of YAML
 write("E0020", "scene.yaml", "shots:\n  a:\n    prompt: [unclosed\n")
+write("E0026", "scene.yaml", "shots:\n  a:\n    prompt: @luz waves at the camera.\n")
+write("E0027", "scene.yaml", "shots:\n  a:\n    prompt: The sign on the door reads: closed.\n")
+write("E0028", "scene.yaml", "shots:\n  opening:\n    duration: 5\n  prompt: A quiet room.\n")
 write("E0021", "scene.yaml", "characters:\n  mara:\n    front: refs/mara.png\n    refs: [refs/mara.png]\n  mara:\n    front: refs/mara.png\n    refs: [refs/mara.png]\nshots:\n  a: { prompt: \"@mara waits.\" }\n")
 write("E0021", "refs/mara.png", OK)
 write("E0022", "scene.yaml", "characters: [mara, tom]\nshots:\n  a:\n    prompt: A quiet room.\n")
@@ -106,7 +112,7 @@ scene("E0206", "character mara\n  refs refs/mara.png\n\nshot a\n  @mara waits.\n
 scene("E0207", "prop lamp\n  front refs/mara.png\n  refs refs/mara.png refs/mara.png refs/mara.png refs/mara.png\n\nshot a\n  The @lamp flickers.\n")
 scene("E0208", CAST + "style noir ftp://example.com/noir.png\n\nshot a\n  @mara waits, @noir light.\n")
 # Images
-scene("E0301", "character mara\n  front refs/mara-front.png\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
+scene("E0301", "character mara\n  front refs/mara.pgn\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
 scene("E0302", "character mara\n  front refs/folder.png\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
 write("E0302", "refs/folder.png/.keep", "")
 scene("E0303", "character mara\n  front refs/notes.png\n  refs  refs/mara.png\n\nshot a\n  @mara waits.\n")
@@ -123,7 +129,10 @@ write("E0307", "refs/cut.png", png(400, 400)[:20])
 write("E0401", "scene.shot", 'import "a.shot"\n\nshot a\n  A quiet room.\n')
 write("E0401", "a.shot", 'import "b.shot"\n')
 write("E0401", "b.shot", 'import "a.shot"\n')
-write("E0402", "scene.shot", 'import "cast/missing.shot"\n\nshot a\n  A quiet room.\n')
+# The import's name is misspelt: one error with a did-you-mean and a count of the mentions
+# left unresolved, not one E0101 per mention.
+write("E0402", "scene.shot", 'import "cast/mara.shto"\n\nshot a\n  @mara waits by the window.\n\nshot b\n  @mara and @stone leave.\n')
+write("E0402", "cast/mara.shot", CAST)
 # Warnings
 scene("W0001", CAST + "image attic refs/mara.png\n\nshot a\n  @mara waits.\n")
 write("W0002", "scene.yaml", "characters:\n  mara:\n    front: refs/mara.png\n    refs: [refs/mara.png]\n    nte: red coat\nshots:\n  a:\n    prompt: \"@mara waits.\"\n")
