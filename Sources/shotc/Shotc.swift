@@ -23,7 +23,7 @@ struct Shotc: AsyncParsableCommand {
               shotc explain E0101
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Check.self, Build.self, Run.self, Status.self, Board.self, Cancel.self, Explain.self]
+        subcommands: [Init.self, Check.self, Build.self, Fmt.self, Run.self, Status.self, Board.self, Cancel.self, Explain.self]
     )
 }
 

@@ -1,0 +1,239 @@
+import Foundation
+import Testing
+import ShotKit
+
+/// `shotc fmt` and `--to`: idempotent, meaning-preserving (`build` gives the same bytes) and
+/// comment-preserving on every example, every diagnostic fixture and 1,000 generated scenes.
+@Suite struct FormatTests {
+    /// Every scene file of the examples and of the diagnostic fixtures.
+    static let sceneFiles: [String] = {
+        var found: [String] = []
+        for folder in ["examples", "Tests/ShotKitTests/Fixtures/diagnostics"] {
+            let root = repositoryDirectory + "/" + folder
+            guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
+            for case let path as String in walker
+            where path.hasSuffix(".shot") || path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                found.append(root + "/" + path)
+            }
+        }
+        return found.sorted()
+    }()
+
+    static func other(_ surface: SurfaceSyntax) -> SurfaceSyntax { surface == .shot ? .yaml : .shot }
+
+    /// `path` renamed to the syntax `surface`, with a marker so it names no real file.
+    static func sibling(_ path: String, _ surface: SurfaceSyntax) -> String {
+        let stem = path.split(separator: "/").last.map(String.init) ?? path
+        let folder = String(path.dropLast(stem.count))
+        let base = stem.split(separator: ".").first.map(String.init) ?? stem
+        return folder + base + ".fmt-test." + (surface == .shot ? "shot" : "yaml")
+    }
+
+    static func formatted(_ path: String, _ bytes: [UInt8], to target: SurfaceSyntax? = nil) -> String? {
+        if case .formatted(let text) = SceneFormatter.format(path: path, bytes: bytes, to: target) { return text }
+        return nil
+    }
+
+    /// The build output of the scene whose root is `text` at `path`, or nil when it has errors.
+    static func build(path: String, text: [UInt8], fileSystem: any FileSystem = LocalFileSystem()) throws -> String? {
+        let compilation = Compiler.compile(path: path, text: text, fileSystem: fileSystem)
+        guard let scene = compilation.scene else { return nil }
+        var builder = RequestBuilder(scene: scene)
+        return try builder.buildArray(scene.shots, images: .writtenPaths).rendered(pretty: true)
+    }
+
+    static func comments(_ path: String, _ text: String) -> [String] {
+        SceneFormatter.commentTexts(path: path, bytes: Array(text.utf8)).sorted()
+    }
+
+    @Test func thereAreScenesToFormat() {
+        #expect(Self.sceneFiles.count >= 40, "\(Self.sceneFiles.count)")
+    }
+
+    @Test(arguments: sceneFiles)
+    func formatIsIdempotentAndKeepsMeaningAndComments(path: String) throws {
+        let bytes = try #require(FileManager.default.contents(atPath: path).map { [UInt8]($0) })
+        guard let once = Self.formatted(path, bytes) else {
+            // Not formatted: it must have syntax errors, which compiling shows too.
+            #expect(Compiler.compile(path: path).diagnostics.hasErrors, "\(path) was refused without errors")
+            return
+        }
+        let surface = SceneLoader.surface(forPath: path)
+        let original = SceneFormatter.commentTexts(path: path, bytes: bytes).sorted()
+        #expect(Self.formatted(path, Array(once.utf8)) == once, "\(path): not idempotent:\n\(once)")
+        #expect(Self.comments(path, once) == original, "\(path): comments changed:\n\(once)")
+        let built = try Self.build(path: path, text: bytes)
+        #expect(try Self.build(path: path, text: Array(once.utf8)) == built, "\(path): build changed:\n\(once)")
+        // Converted both ways.
+        let otherPath = Self.sibling(path, Self.other(surface))
+        let converted = try #require(Self.formatted(path, bytes, to: Self.other(surface)), "\(path) cannot convert")
+        #expect(Self.formatted(otherPath, Array(converted.utf8)) == converted, "\(path): conversion not canonical:\n\(converted)")
+        #expect(Self.comments(otherPath, converted) == original, "\(path): conversion lost comments:\n\(converted)")
+        #expect(try Self.build(path: otherPath, text: Array(converted.utf8)) == built, "\(path): conversion changed build:\n\(converted)")
+        let back = try #require(Self.formatted(otherPath, Array(converted.utf8), to: surface))
+        #expect(Self.comments(path, back) == original)
+        #expect(try Self.build(path: path, text: Array(back.utf8)) == built, "\(path): round trip changed build:\n\(back)")
+        #expect(Self.formatted(path, Array(back.utf8)) == back)
+    }
+
+    @Test func aThousandGeneratedScenesFormatAndConvertWithTheSameBuild() throws {
+        var generator = SceneGenerator(random: SeededRandom(seed: 0xF0_4D47))
+        for number in 0..<1000 {
+            let scene = generator.scene()
+            let fileSystem = MemoryFileSystem(files: scene.files)
+            let rootBytes = try #require(scene.files[scene.root])
+            let built = try #require(try Self.build(path: scene.root, text: rootBytes, fileSystem: fileSystem), "scene \(number)")
+            // Every file formatted in place.
+            var formattedFiles = scene.files
+            for (path, bytes) in scene.files {
+                let text = try #require(Self.formatted(path, bytes), "scene \(number): \(path)")
+                #expect(Self.formatted(path, Array(text.utf8)) == text, "scene \(number): \(path) not idempotent")
+                formattedFiles[path] = Array(text.utf8)
+            }
+            let formattedSystem = MemoryFileSystem(files: formattedFiles)
+            let formattedRoot = try #require(formattedFiles[scene.root])
+            #expect(try Self.build(path: scene.root, text: formattedRoot, fileSystem: formattedSystem) == built, "scene \(number)")
+            // The root converted to the other syntax, and back.
+            let surface = SceneLoader.surface(forPath: scene.root)
+            let otherPath = Self.sibling(scene.root, Self.other(surface))
+            let converted = try #require(Self.formatted(scene.root, rootBytes, to: Self.other(surface)), "scene \(number)")
+            #expect(
+                try Self.build(path: otherPath, text: Array(converted.utf8), fileSystem: fileSystem) == built,
+                "scene \(number): conversion changed build:\n\(converted)")
+            let back = try #require(Self.formatted(otherPath, Array(converted.utf8), to: surface))
+            #expect(try Self.build(path: scene.root, text: Array(back.utf8), fileSystem: fileSystem) == built, "scene \(number)")
+            #expect(Self.comments(scene.root, back) == SceneFormatter.commentTexts(path: scene.root, bytes: rootBytes).sorted())
+        }
+    }
+
+    // MARK: - Layout
+
+    static func format(_ text: String, path: String = "scene.shot", to target: SurfaceSyntax? = nil) -> String? {
+        formatted(path, Array(text.utf8), to: target)
+    }
+
+    @Test func shotLayoutAlignsFieldsAndSeparatesBlocks() {
+        let text = """
+            # header
+            model   pro
+            duration 5s
+            character mara  # the hero
+               front  refs/a.png
+               refs refs/b.png,refs/c.png
+              note A note # with a hash
+            image ruin refs/r.png
+            style gh   refs/g.png
+            shot one 16:9 5s
+                First line
+                  second line.
+              # between paragraphs
+
+
+              Second paragraph.
+            """
+        let expected = """
+            # header
+            model pro
+            duration 5s
+
+            character mara  # the hero
+              front refs/a.png
+              refs  refs/b.png, refs/c.png
+              note  A note # with a hash
+
+            image ruin refs/r.png
+            style gh   refs/g.png
+
+            shot one 5s 16:9
+              First line
+              second line.
+
+              # between paragraphs
+              Second paragraph.
+
+            """
+        #expect(Self.format(text) == expected)
+        #expect(Self.format(expected) == expected)
+    }
+
+    @Test func quotedValuesStayQuoted() {
+        let text = "image ruin \"refs/my ruin.png\"\nimport \"a#b.shot\"\n"
+        #expect(Self.format(text) == "image ruin \"refs/my ruin.png\"\n\nimport \"a#b.shot\"\n")
+    }
+
+    @Test func syntaxErrorsAreNotFormatted() {
+        guard case .rejected(_, let diagnostics) = SceneFormatter.format(path: "a.shot", bytes: Array("bogus line\n".utf8))
+        else {
+            Issue.record("formatted a file with a syntax error")
+            return
+        }
+        #expect(diagnostics.map(\.code.id) == ["E0006"])
+        // An unknown YAML key is dropped by the compiler: formatting would lose it, so it refuses.
+        guard case .rejected = SceneFormatter.format(path: "a.yaml", bytes: Array("modle: pro\n".utf8)) else {
+            Issue.record("formatted a YAML file with an unknown key")
+            return
+        }
+    }
+
+    @Test func yamlPromptsBecomeFoldedBlocksWithTheirLineBreaks() {
+        let text = """
+            shots:
+              a:
+                prompt: "First line
+                  second line.\\n\\nSecond paragraph."
+              b: {prompt: '@mara waves'}
+            """
+        let expected = """
+            shots:
+              a:
+                prompt: >
+                  First line
+                  second line.
+
+
+                  Second paragraph.
+              b:
+                prompt: >
+                  @mara waves
+
+            """
+        #expect(Self.format(text, path: "a.yaml") == expected)
+        #expect(Self.format(expected, path: "a.yaml") == expected)
+    }
+
+    @Test func aPromptWithASingleLineBreakCannotBecomeShotProse() {
+        let text = "shots:\n  a:\n    prompt: |\n      one\n      two\n"
+        guard case .cannotConvert(let error) = SceneFormatter.format(path: "a.yaml", bytes: Array(text.utf8), to: .shot)
+        else {
+            Issue.record("converted a prompt .shot cannot hold")
+            return
+        }
+        #expect(error.message.contains("shot 'a'"))
+        // YAML keeps it, as a double-quoted scalar.
+        #expect(Self.format(text, path: "a.yaml") == "shots:\n  a:\n    prompt: \"one\\ntwo\"\n")
+    }
+
+    @Test func commentsMoveToTheNearestLineThatCanHoldThem() {
+        let text = """
+            shot a 5s
+              # top
+              one
+              # middle
+              two
+            """
+        let yaml = Self.format(text, to: .yaml)
+        #expect(
+            yaml == """
+                shots:
+                  a:
+                    duration: 5s
+                    # top
+                    # middle
+                    prompt: >
+                      one
+                      two
+
+                """)
+        #expect(Self.format(yaml ?? "", path: "a.yaml", to: .shot) == "shot a 5s\n  # top\n  # middle\n  one\n  two\n")
+    }
+}
