@@ -80,18 +80,69 @@ import ShotKit
         #expect(Self.formatted(path, Array(back.utf8)) == back)
     }
 
+    /// `text` with comments put where its syntax allows them: whole-line comments before
+    /// any line (YAML: before key lines only, never inside a block scalar), trailing comments
+    /// after header and field lines (never after prose, nor after a `.shot` note), and blank
+    /// lines.
+    static func commented(_ text: [UInt8], path: String, random: inout SeededRandom) -> [UInt8] {
+        let yaml = path.hasSuffix(".yaml")
+        var out: [String] = []
+        var number = 0
+        func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+        for line in String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " }.count
+            let trimmed = line.dropFirst(indent)
+            let isKeyLine = yaml ? indent <= 4 && !trimmed.isEmpty : true
+            if isKeyLine, chance(15) {
+                number += 1
+                out.append(String(repeating: " ", count: yaml ? indent : Int(random.next() % 3)) + "# c\(number) before")
+                if chance(30) { out.append("") }
+            }
+            var written = String(line)
+            let trailingAllowed: Bool
+            if yaml {
+                trailingAllowed = indent <= 4 && !trimmed.isEmpty
+            } else {
+                let first = trimmed.split(separator: " ").first.map(String.init) ?? ""
+                trailingAllowed =
+                    ["shot", "character", "prop", "image", "style", "import", "duration", "front", "refs"].contains(first)
+            }
+            if trailingAllowed, chance(20) {
+                number += 1
+                written += "  # c\(number) trailing"
+            }
+            out.append(written)
+        }
+        return Array(out.joined(separator: "\n").utf8)
+    }
+
     @Test func aThousandGeneratedScenesFormatAndConvertWithTheSameBuild() throws {
         var generator = SceneGenerator(random: SeededRandom(seed: 0xF0_4D47))
+        var commentRandom = SeededRandom(seed: 0xC0_33E7)
+        var commentsSeen = 0
         for number in 0..<1000 {
-            let scene = generator.scene()
+            var scene = generator.scene()
+            for (path, bytes) in scene.files {
+                scene.files[path] = Self.commented(bytes, path: path, random: &commentRandom)
+            }
             let fileSystem = MemoryFileSystem(files: scene.files)
             let rootBytes = try #require(scene.files[scene.root])
             let built = try #require(try Self.build(path: scene.root, text: rootBytes, fileSystem: fileSystem), "scene \(number)")
             // Every file formatted in place.
             var formattedFiles = scene.files
             for (path, bytes) in scene.files {
-                let text = try #require(Self.formatted(path, bytes), "scene \(number): \(path)")
+                let text = try #require(
+                    Self.formatted(path, bytes), "scene \(number): \(path)\n\(String(decoding: bytes, as: UTF8.self))")
                 #expect(Self.formatted(path, Array(text.utf8)) == text, "scene \(number): \(path) not idempotent")
+                let comments = SceneFormatter.commentTexts(path: path, bytes: bytes).sorted()
+                commentsSeen += comments.count
+                #expect(Self.comments(path, text) == comments, "scene \(number): \(path) lost comments:\n\(text)")
+                // Every file converted keeps its comments, and reads back.
+                let otherPath = Self.sibling(path, Self.other(SceneLoader.surface(forPath: path)))
+                let converted = try #require(
+                    Self.formatted(path, bytes, to: Self.other(SceneLoader.surface(forPath: path))), "scene \(number)")
+                #expect(Self.comments(otherPath, converted) == comments, "scene \(number): \(path) converted:\n\(converted)")
+                #expect(Self.formatted(otherPath, Array(converted.utf8)) == converted, "scene \(number): \(path)")
                 formattedFiles[path] = Array(text.utf8)
             }
             let formattedSystem = MemoryFileSystem(files: formattedFiles)
@@ -108,6 +159,7 @@ import ShotKit
             #expect(try Self.build(path: scene.root, text: Array(back.utf8), fileSystem: fileSystem) == built, "scene \(number)")
             #expect(Self.comments(scene.root, back) == SceneFormatter.commentTexts(path: scene.root, bytes: rootBytes).sorted())
         }
+        #expect(commentsSeen > 1000, "\(commentsSeen) comments")
     }
 
     // MARK: - Layout
@@ -158,6 +210,23 @@ import ShotKit
             """
         #expect(Self.format(text) == expected)
         #expect(Self.format(expected) == expected)
+    }
+
+    /// Regression: the blank line after a comment block was looked up one line off, so a
+    /// detached header comment lost its blank line and a second format added it back.
+    @Test func aBlankLineAfterAHeaderCommentIsKept() {
+        let text = "# header\n\nmodel pro\n# attached\nduration 5s\n"
+        #expect(Self.format(text) == text)
+        let yaml = "# header\n\nmodel: pro\n"
+        #expect(Self.format(yaml, path: "a.yaml") == yaml)
+    }
+
+    /// Regression: a comment indented under a block's last line (YAML) stays in the block
+    /// instead of moving above the next section's key.
+    @Test func anIndentedCommentAfterABlockStaysInIt() {
+        let text = "characters:\n  mara:\n    front: a.png\n    # end of mara\nimages:\n  ruin: r.png\n"
+        #expect(Self.format(text, path: "a.yaml") == text)
+        #expect(Self.format(text, path: "a.yaml", to: .shot) == "character mara\n  front a.png\n  # end of mara\n\nimage ruin r.png\n")
     }
 
     @Test func quotedValuesStayQuoted() {

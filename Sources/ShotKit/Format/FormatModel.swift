@@ -81,7 +81,7 @@ extension FormatModel {
         func line(_ offset: Int) -> Int { file.lineIndex(of: min(max(0, offset), max(0, bytes.count))) }
         func lineIsBlank(_ index: Int) -> Bool {
             guard index >= 0, index < file.lineStarts.count else { return false }
-            let range = file.lineRange(index)
+            let range = file.lineRange(index + 1)
             return bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
         }
         var anchors: [(line: Int, slot: Slot)] = []
@@ -152,8 +152,17 @@ extension FormatModel {
             let entry = Comment(text: text, blankBefore: commentLine > 0 && lineIsBlank(commentLine - 1))
             let after = firstAnchor(atOrAfter: commentLine + 1)
             let next: Int? = after < sorted.count ? after : nil
-            let indented = lineStart < comment.span.start
-            if tree.surface == .shot, indented || next != nil, here > 0 {
+            // Indented deeper than the next item's line (or than column 1 at the end): the
+            // comment belongs to the block above it.
+            let nextIndent: Int
+            if let next {
+                let start = file.lineStarts[sorted[next].line]
+                nextIndent = bytes[start...].prefix { $0 == 0x20 || $0 == 0x09 }.count
+            } else {
+                nextIndent = 0
+            }
+            let indented = comment.span.start - lineStart > nextIndent
+            if indented || next != nil, here > 0 {
                 let previous = sorted[here - 1]
                 // Inside a block: between the block's lines, or indented after them.
                 let owner: Int
