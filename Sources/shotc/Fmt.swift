@@ -33,22 +33,28 @@ struct Fmt: ParsableCommand {
             (--check) or a file that cannot be converted, 2 usage errors.
             """)
 
+    /// The syntax `--to` names.
     enum Target: String, ExpressibleByArgument, CaseIterable {
         case shot, yaml
     }
 
+    /// The files to format.
     @Argument(help: "The scene files (.shot, .yaml or .yml).")
     var files: [String]
 
+    /// `-i`: rewrite (or, with `--to`, write beside).
     @Flag(name: [.customShort("i"), .long], help: "Rewrite the files (with --to: write the converted file beside).")
     var inPlace = false
 
+    /// `--check`: name the files that are not formatted.
     @Flag(name: .long, help: "Write nothing; exit 1 naming each file that is not formatted.")
     var check = false
 
+    /// `--to`: the syntax to convert to.
     @Option(name: .long, help: "Convert the one file given to this syntax: shot or yaml.")
     var to: Target?
 
+    /// How diagnostics are shown.
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
     func validate() throws {
@@ -144,6 +150,8 @@ struct Fmt: ParsableCommand {
 
 /// A converted file that could not be written.
 struct FormatWriteError: Error, CustomStringConvertible {
+    /// What went wrong.
     var message: String
+    /// `message`.
     var description: String { message }
 }

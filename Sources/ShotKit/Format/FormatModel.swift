@@ -7,24 +7,35 @@
 struct FormatModel {
     /// A whole-line comment with the blank line the writer put before it.
     struct Comment {
+        /// The comment, `#` included, without trailing blanks.
         var text: String
+        /// Whether a blank line stood right above it.
         var blankBefore: Bool
     }
 
     /// Comments attached to one line of output.
     struct Attached {
+        /// Whole-line comments above the line.
         var leading: [Comment] = []
+        /// Comments at the end of the line (the first stays there; others go above it).
         var trailing: [String] = []
+        /// Whether there are none.
         var isEmpty: Bool { leading.isEmpty && trailing.isEmpty }
     }
 
+    /// A `front`, `refs` or `note` field.
     struct Field {
+        /// `front`, `refs` or `note`.
         var key: String
+        /// Its values as the front end read them (unquoted).
         var values: [String]
+        /// Its comments.
         var comments = Attached()
     }
 
+    /// A shot's prose.
     struct Prose {
+        /// The joined text, as `build` sends it (before mentions are numbered).
         var text: String
         /// UTF-8 offsets in `text` of separator spaces where the source broke the line.
         var breaks: Set<Int>
@@ -32,15 +43,23 @@ struct FormatModel {
         var inner: [(offset: Int, comment: Comment)] = []
     }
 
+    /// What an item is.
     enum Kind {
+        /// An import, by path.
         case importFile(String)
+        /// A scene setting.
         case setting(SettingKey, String)
+        /// A character, prop, image or style.
         case declaration(DeclarationKind, name: String, image: String?, fields: [Field])
+        /// A shot.
         case shot(name: String, duration: String?, aspect: String?, prose: Prose)
     }
 
+    /// A top-level item with its comments.
     struct Item {
+        /// What it is.
         var kind: Kind
+        /// The comments above its first line and at that line's end.
         var comments = Attached()
         /// Whether the source had a blank line right before the item's first line.
         var blankBefore = false
@@ -51,6 +70,7 @@ struct FormatModel {
         var endComments: [Comment] = []
     }
 
+    /// The items in file order.
     var items: [Item] = []
     /// Comments after the last item.
     var endComments: [Comment] = []

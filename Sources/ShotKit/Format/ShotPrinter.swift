@@ -6,6 +6,7 @@ struct ShotPrinter {
     private var out = ""
     private var path: String
 
+    /// A printer naming `path` in what it cannot write.
     init(path: String) { self.path = path }
 
     /// The `.shot` text of `model`.
@@ -153,11 +154,13 @@ struct ShotPrinter {
         trailing = []
     }
 
+    /// Whether `text` reads back as a duration in a `shot` header.
     static func isDuration(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, ("0"..."9").contains(first) else { return false }
         return !text.contains(":") && !text.contains("x") && !text.contains("/") && isBare(text, list: false)
     }
 
+    /// Whether `text` reads back as an aspect in a `shot` header.
     static func isAspect(_ text: String) -> Bool {
         (text.contains(":") || text.contains("x") || text.contains("/")) && isBare(text, list: false)
     }
