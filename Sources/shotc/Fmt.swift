@@ -80,8 +80,11 @@ struct Fmt: ParsableCommand {
             case .rejected(let sources, let diagnostics):
                 var bag = DiagnosticBag()
                 for diagnostic in diagnostics { bag.report(diagnostic) }
-                let colored = diagnosticOptions.color == .always || (diagnosticOptions.color == .auto && Terminal.stderrTakesColor)
-                Terminal.writeError(DiagnosticRenderer(sources: sources, style: colored ? .ansi : .plain).render(bag.sorted))
+                let colored =
+                    diagnosticOptions.color == .always
+                    || (diagnosticOptions.color == .auto && Terminal.stderrTakesColor)
+                Terminal.writeError(
+                    DiagnosticRenderer(sources: sources, style: colored ? .ansi : .plain).render(bag.sorted))
                 Terminal.writeError("\(path): not formatted (fix the errors above first)\n")
                 failed = true
             case .cannotConvert(let error):

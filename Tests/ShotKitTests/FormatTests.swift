@@ -71,12 +71,17 @@ import ShotKit
         // Converted both ways.
         let otherPath = Self.sibling(path, Self.other(surface))
         let converted = try #require(Self.formatted(path, bytes, to: Self.other(surface)), "\(path) cannot convert")
-        #expect(Self.formatted(otherPath, Array(converted.utf8)) == converted, "\(path): conversion not canonical:\n\(converted)")
+        #expect(
+            Self.formatted(otherPath, Array(converted.utf8)) == converted,
+            "\(path): conversion not canonical:\n\(converted)")
         #expect(Self.comments(otherPath, converted) == original, "\(path): conversion lost comments:\n\(converted)")
-        #expect(try Self.build(path: otherPath, text: Array(converted.utf8)) == built, "\(path): conversion changed build:\n\(converted)")
+        #expect(
+            try Self.build(path: otherPath, text: Array(converted.utf8)) == built,
+            "\(path): conversion changed build:\n\(converted)")
         let back = try #require(Self.formatted(otherPath, Array(converted.utf8), to: surface))
         #expect(Self.comments(path, back) == original)
-        #expect(try Self.build(path: path, text: Array(back.utf8)) == built, "\(path): round trip changed build:\n\(back)")
+        #expect(
+            try Self.build(path: path, text: Array(back.utf8)) == built, "\(path): round trip changed build:\n\(back)")
         #expect(Self.formatted(path, Array(back.utf8)) == back)
     }
 
@@ -95,7 +100,8 @@ import ShotKit
             let isKeyLine = yaml ? indent <= 4 && !trimmed.isEmpty : true
             if isKeyLine, chance(15) {
                 number += 1
-                out.append(String(repeating: " ", count: yaml ? indent : Int(random.next() % 3)) + "# c\(number) before")
+                out.append(
+                    String(repeating: " ", count: yaml ? indent : Int(random.next() % 3)) + "# c\(number) before")
                 if chance(30) { out.append("") }
             }
             var written = String(line)
@@ -105,7 +111,8 @@ import ShotKit
             } else {
                 let first = trimmed.split(separator: " ").first.map(String.init) ?? ""
                 trailingAllowed =
-                    ["shot", "character", "prop", "image", "style", "import", "duration", "front", "refs"].contains(first)
+                    ["shot", "character", "prop", "image", "style", "import", "duration", "front", "refs"].contains(
+                        first)
             }
             if trailingAllowed, chance(20) {
                 number += 1
@@ -127,7 +134,8 @@ import ShotKit
             }
             let fileSystem = MemoryFileSystem(files: scene.files)
             let rootBytes = try #require(scene.files[scene.root])
-            let built = try #require(try Self.build(path: scene.root, text: rootBytes, fileSystem: fileSystem), "scene \(number)")
+            let built = try #require(
+                try Self.build(path: scene.root, text: rootBytes, fileSystem: fileSystem), "scene \(number)")
             // Every file formatted in place.
             var formattedFiles = scene.files
             for (path, bytes) in scene.files {
@@ -141,23 +149,32 @@ import ShotKit
                 let otherPath = Self.sibling(path, Self.other(SceneLoader.surface(forPath: path)))
                 let converted = try #require(
                     Self.formatted(path, bytes, to: Self.other(SceneLoader.surface(forPath: path))), "scene \(number)")
-                #expect(Self.comments(otherPath, converted) == comments, "scene \(number): \(path) converted:\n\(converted)")
+                #expect(
+                    Self.comments(otherPath, converted) == comments, "scene \(number): \(path) converted:\n\(converted)"
+                )
                 #expect(Self.formatted(otherPath, Array(converted.utf8)) == converted, "scene \(number): \(path)")
                 formattedFiles[path] = Array(text.utf8)
             }
             let formattedSystem = MemoryFileSystem(files: formattedFiles)
             let formattedRoot = try #require(formattedFiles[scene.root])
-            #expect(try Self.build(path: scene.root, text: formattedRoot, fileSystem: formattedSystem) == built, "scene \(number)")
+            #expect(
+                try Self.build(path: scene.root, text: formattedRoot, fileSystem: formattedSystem) == built,
+                "scene \(number)")
             // The root converted to the other syntax, and back.
             let surface = SceneLoader.surface(forPath: scene.root)
             let otherPath = Self.sibling(scene.root, Self.other(surface))
-            let converted = try #require(Self.formatted(scene.root, rootBytes, to: Self.other(surface)), "scene \(number)")
+            let converted = try #require(
+                Self.formatted(scene.root, rootBytes, to: Self.other(surface)), "scene \(number)")
             #expect(
                 try Self.build(path: otherPath, text: Array(converted.utf8), fileSystem: fileSystem) == built,
                 "scene \(number): conversion changed build:\n\(converted)")
             let back = try #require(Self.formatted(otherPath, Array(converted.utf8), to: surface))
-            #expect(try Self.build(path: scene.root, text: Array(back.utf8), fileSystem: fileSystem) == built, "scene \(number)")
-            #expect(Self.comments(scene.root, back) == SceneFormatter.commentTexts(path: scene.root, bytes: rootBytes).sorted())
+            #expect(
+                try Self.build(path: scene.root, text: Array(back.utf8), fileSystem: fileSystem) == built,
+                "scene \(number)")
+            #expect(
+                Self.comments(scene.root, back)
+                    == SceneFormatter.commentTexts(path: scene.root, bytes: rootBytes).sorted())
         }
         #expect(commentsSeen > 1000, "\(commentsSeen) comments")
     }
@@ -226,7 +243,9 @@ import ShotKit
     @Test func anIndentedCommentAfterABlockStaysInIt() {
         let text = "characters:\n  mara:\n    front: a.png\n    # end of mara\nimages:\n  ruin: r.png\n"
         #expect(Self.format(text, path: "a.yaml") == text)
-        #expect(Self.format(text, path: "a.yaml", to: .shot) == "character mara\n  front a.png\n  # end of mara\n\nimage ruin r.png\n")
+        #expect(
+            Self.format(text, path: "a.yaml", to: .shot)
+                == "character mara\n  front a.png\n  # end of mara\n\nimage ruin r.png\n")
     }
 
     @Test func quotedValuesStayQuoted() {
@@ -235,7 +254,9 @@ import ShotKit
     }
 
     @Test func syntaxErrorsAreNotFormatted() {
-        guard case .rejected(_, let diagnostics) = SceneFormatter.format(path: "a.shot", bytes: Array("bogus line\n".utf8))
+        guard
+            case .rejected(_, let diagnostics) = SceneFormatter.format(
+                path: "a.shot", bytes: Array("bogus line\n".utf8))
         else {
             Issue.record("formatted a file with a syntax error")
             return

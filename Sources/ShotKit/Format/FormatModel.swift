@@ -117,7 +117,8 @@ extension FormatModel {
             case .declaration(let item):
                 let fields = item.fields.map { Field(key: $0.key.value, values: $0.values.map(\.value)) }
                 items.append(
-                    Item(kind: .declaration(item.kind, name: item.name.value, image: item.image?.value, fields: fields)))
+                    Item(kind: .declaration(item.kind, name: item.name.value, image: item.image?.value, fields: fields))
+                )
                 anchors.append((line(min(item.span.start, item.name.span.start)), .item(index)))
                 for (fieldIndex, field) in item.fields.enumerated() {
                     anchors.append((line(field.span.start), .field(index, fieldIndex)))
@@ -131,8 +132,9 @@ extension FormatModel {
                             prose: prose)))
                 anchors.append((line(min(shot.span.start, shot.name.span.start)), .item(index)))
                 if tree.surface == .yaml {
-                    for part in [shot.duration?.span, shot.aspect?.span, shot.prose.pieces.isEmpty ? nil : shot.prose.span]
-                    {
+                    for part in [
+                        shot.duration?.span, shot.aspect?.span, shot.prose.pieces.isEmpty ? nil : shot.prose.span,
+                    ] {
                         if let part { anchors.append((line(part.start), .shotPart(index))) }
                     }
                 } else {
@@ -254,7 +256,8 @@ extension FormatModel {
     }
 
     private static func mutateField(_ item: Int, _ field: Int, _ items: inout [Item], _ body: (inout Field) -> Void) {
-        guard case .declaration(let kind, let name, let image, var fields) = items[item].kind, fields.indices.contains(field)
+        guard case .declaration(let kind, let name, let image, var fields) = items[item].kind,
+            fields.indices.contains(field)
         else { return }
         body(&fields[field])
         items[item].kind = .declaration(kind, name: name, image: image, fields: fields)

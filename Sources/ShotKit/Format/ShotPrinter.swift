@@ -37,7 +37,9 @@ struct ShotPrinter {
             {
                 runStart = index
             }
-            if case .declaration(_, let name, _, _) = model.items[index].kind, Self.group(model.items[index].kind) == .images {
+            if case .declaration(_, let name, _, _) = model.items[index].kind,
+                Self.group(model.items[index].kind) == .images
+            {
                 nameWidth[runStart] = max(nameWidth[runStart] ?? 0, name.count)
             }
         }
@@ -86,7 +88,9 @@ struct ShotPrinter {
                             fieldTrailing = []
                         case "refs":
                             var parts: [String] = []
-                            for ref in field.values { parts.append(try value(ref, what: "a ref of '\(name)'", list: true)) }
+                            for ref in field.values {
+                                parts.append(try value(ref, what: "a ref of '\(name)'", list: true))
+                            }
                             line("  " + field.key + pad + " " + parts.joined(separator: ", "), &fieldTrailing)
                         default:
                             let written = try value(field.values.first ?? "", what: "the \(field.key) of '\(name)'")
@@ -104,13 +108,18 @@ struct ShotPrinter {
                 var header = "shot " + name
                 if let duration {
                     guard Self.isDuration(duration) else {
-                        throw FormatError(message: "\(path): the duration '\(duration)' of shot '\(name)' cannot be written in a .shot header")
+                        throw FormatError(
+                            message:
+                                "\(path): the duration '\(duration)' of shot '\(name)' cannot be written in a .shot header"
+                        )
                     }
                     header += " " + duration
                 }
                 if let aspect {
                     guard Self.isAspect(aspect) else {
-                        throw FormatError(message: "\(path): the aspect '\(aspect)' of shot '\(name)' cannot be written in a .shot header")
+                        throw FormatError(
+                            message:
+                                "\(path): the aspect '\(aspect)' of shot '\(name)' cannot be written in a .shot header")
                     }
                     header += " " + aspect
                 }
@@ -120,7 +129,8 @@ struct ShotPrinter {
                 guard let paragraphs = prose.shotParagraphs() else {
                     throw FormatError(
                         message: "\(path): the prompt of shot '\(name)' cannot be written as .shot prose "
-                            + "(it has a single line break, a paragraph starting with '#', or blanks at a line's ends); keep it in YAML")
+                            + "(it has a single line break, a paragraph starting with '#', or blanks at a line's ends); keep it in YAML"
+                    )
                 }
                 for (number, paragraph) in paragraphs.enumerated() {
                     if number > 0 { out += "\n" }
@@ -133,7 +143,10 @@ struct ShotPrinter {
             for comment in item.endComments { out += "  " + comment.text + "\n" }
         }
         for (number, comment) in model.endComments.enumerated() {
-            if comment.blankBefore || (number == 0 && !model.items.isEmpty && Self.group(model.items[model.items.count - 1].kind) == .block) {
+            if comment.blankBefore
+                || (number == 0 && !model.items.isEmpty
+                    && Self.group(model.items[model.items.count - 1].kind) == .block)
+            {
                 if !out.isEmpty { out += "\n" }
             }
             out += comment.text + "\n"
@@ -175,21 +188,31 @@ struct ShotPrinter {
     }
 
     /// `text` as a bare word or a quoted string.
-    private func value(_ text: String, what: String, list: Bool = false, quoted: Bool = false) throws(FormatError)
+    private func value(
+        _ text: String, what: String, list: Bool = false, quoted: Bool = false
+    ) throws(FormatError)
         -> String
     {
         if !quoted, Self.isBare(text, list: list) { return text }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }) {
-            throw FormatError(message: "\(path): \(what) holds a line break or control character, which .shot cannot write")
+        if text.unicodeScalars.contains(where: {
+            $0.value < 0x20 || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029
+        }) {
+            throw FormatError(
+                message: "\(path): \(what) holds a line break or control character, which .shot cannot write")
         }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 
     private func checkFree(_ text: String, what: String) throws(FormatError) {
-        let bad = text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028 || $0.value == 0x2029 }
+        let bad = text.unicodeScalars.contains {
+            $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F || $0.value == 0x85 || $0.value == 0x2028
+                || $0.value == 0x2029
+        }
         let blankEnds = text.first == " " || text.first == "\t" || text.last == " " || text.last == "\t"
         if bad || blankEnds {
-            throw FormatError(message: "\(path): \(what) has a line break or blanks at its ends, which .shot cannot write")
+            throw FormatError(
+                message: "\(path): \(what) has a line break or blanks at its ends, which .shot cannot write")
         }
     }
 }

@@ -67,7 +67,9 @@ struct YAMLPrinter {
                 }
                 let simple = items.dropFirst().allSatisfy { $0.comments.isEmpty } && head.comments.trailing.count <= 1
                 if simple {
-                    line("import: [" + paths.map { Self.scalar($0, flow: true) }.joined(separator: ", ") + "]", head.comments.trailing)
+                    line(
+                        "import: [" + paths.map { Self.scalar($0, flow: true) }.joined(separator: ", ") + "]",
+                        head.comments.trailing)
                 } else {
                     out += "import:\n"
                     for (number, item) in items.enumerated() {
