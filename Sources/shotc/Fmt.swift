@@ -85,7 +85,11 @@ struct Fmt: ParsableCommand {
                     || (diagnosticOptions.color == .auto && Terminal.stderrTakesColor)
                 Terminal.writeError(
                     DiagnosticRenderer(sources: sources, style: colored ? .ansi : .plain).render(bag.sorted))
-                Terminal.writeError("\(path): not formatted (fix the errors above first)\n")
+                let reason =
+                    bag.hasErrors
+                    ? "fix the errors above first"
+                    : "formatting would drop the keys the compiler ignores; fix them first"
+                Terminal.writeError("\(path): not formatted (\(reason))\n")
                 failed = true
             case .cannotConvert(let error):
                 Terminal.writeError("error: \(error.message)\n")

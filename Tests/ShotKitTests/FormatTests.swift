@@ -248,6 +248,17 @@ import ShotKit
                 == "character mara\n  front a.png\n  # end of mara\n\nimage ruin r.png\n")
     }
 
+    /// A YAML note `""` has no `.shot` form (an empty `note` is error E0024 there).
+    @Test func anEmptyNoteDoesNotConvertToShot() {
+        let text = "characters:\n  m:\n    front: a.png\n    note: \"\"\n"
+        guard case .cannotConvert(let error) = SceneFormatter.format(path: "a.yaml", bytes: Array(text.utf8), to: .shot)
+        else {
+            Issue.record("converted an empty note")
+            return
+        }
+        #expect(error.message.contains("the note of 'm' is empty"))
+    }
+
     @Test func quotedValuesStayQuoted() {
         let text = "image ruin \"refs/my ruin.png\"\nimport \"a#b.shot\"\n"
         #expect(Self.format(text) == "image ruin \"refs/my ruin.png\"\n\nimport \"a#b.shot\"\n")

@@ -44,6 +44,17 @@ import Testing
         #expect(try read("broken.shot", in: scratch) == broken)
     }
 
+    @Test func anUnknownYAMLKeyIsNotDropped() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        defer { scratch.remove() }
+        try write("common: 1\nmodel: pro\n", to: "w.yaml", in: scratch)
+        let result = try scratch.run(["fmt", "-i", "w.yaml"], environment: environment)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("W0002"), "\(result)")
+        #expect(result.stderr.contains("formatting would drop the keys the compiler ignores"), "\(result)")
+        #expect(try read("w.yaml", in: scratch) == "common: 1\nmodel: pro\n")
+    }
+
     @Test func toConvertsAndBuildsTheSameBytes() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
         defer { scratch.remove() }

@@ -81,7 +81,7 @@ struct ShotPrinter {
                             // A note has no trailing comment: its comments go above it.
                             for comment in fieldTrailing { out += "  " + comment + "\n" }
                             fieldTrailing = []
-                            out += "  " + field.key + pad + (note.isEmpty ? "" : " " + note) + "\n"
+                            out += "  " + field.key + (note.isEmpty ? "" : pad + " " + note) + "\n"
                         case "refs" where field.values.isEmpty:
                             // `refs: []` in YAML: no refs, which .shot writes by leaving the field out.
                             for comment in fieldTrailing { out += "  " + comment + "\n" }
@@ -210,9 +210,10 @@ struct ShotPrinter {
                 || $0.value == 0x2029
         }
         let blankEnds = text.first == " " || text.first == "\t" || text.last == " " || text.last == "\t"
-        if bad || blankEnds {
+        if bad || blankEnds || text.isEmpty {
             throw FormatError(
-                message: "\(path): \(what) has a line break or blanks at its ends, which .shot cannot write")
+                message:
+                    "\(path): \(what) is empty, or has a line break or blanks at its ends, which .shot cannot write")
         }
     }
 }
