@@ -24,7 +24,8 @@ struct Shotc: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Check.self, Build.self, Run.self, Status.self, Board.self, Cancel.self, Explain.self, Lsp.self,
+            Init.self, Check.self, Fmt.self, Build.self, Run.self, Status.self, Board.self, Cancel.self, Explain.self,
+            Lsp.self,
         ]
     )
 }
