@@ -132,10 +132,6 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(ExitStatus.compileErrors)
         }
         let shots = try select(shot, from: scene, sources: compilation.sources)
-        if let refusal = longPrompts.refusal(for: shots) {
-            Terminal.writeError(refusal)
-            throw ExitCode(ExitStatus.usage)
-        }
         let directory = output ?? RunStore.defaultDirectory(forScene: file)
         let store = RunStore(directory: directory, scenePath: file)
         let limits = try spendingLimits()
@@ -226,14 +222,22 @@ struct Run: AsyncParsableCommand {
         try finish(plans, report: report, spent: spent, reporter: reporter)
     }
 
-    /// Plans the run; the one place that calls the planner.
+    /// Plans the run; the one place that calls the planner. A prompt over Kling's cap in a shot
+    /// this run would submit is refused here (exit 2, nothing sent) unless `--allow-long-prompts`;
+    /// a long shot that is already rendered does not block the others.
     private func plan(_ shots: [CompiledShot], scene: CompiledScene, store: RunStore) throws -> [ShotPlan] {
+        let plans: [ShotPlan]
         do {
-            return try SceneRenderer.plan(shots, in: scene, store: store, force: force)
+            plans = try SceneRenderer.plan(shots, in: scene, store: store, force: force)
         } catch {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(ExitStatus.compileErrors)
         }
+        if let refusal = longPrompts.refusal(for: plans.filter(\.action.submits).map(\.shot)) {
+            Terminal.writeError(refusal)
+            throw ExitCode(ExitStatus.usage)
+        }
+        return plans
     }
 
     /// Takes the output folder's lock, saying once for whom it waits; with `wait` false a busy
