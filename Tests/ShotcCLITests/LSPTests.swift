@@ -355,6 +355,31 @@ struct LSPTests {
                 "textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
                     "result"]?["data"]?.arrayValue)
         #expect(tokens.count == 5 * (3 + 6))
+
+        // Formatting: shotc fmt's layout as one edit of the whole text, none once formatted.
+        let path = scratch.scene
+        let unformatted = text(path).replacingOccurrences(of: "model standard", with: "model    standard")
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(99))])),
+                ("contentChanges", .array([.object([("text", .string(unformatted))])])),
+            ]))
+        let edits = try #require(
+            client.call("textDocument/formatting", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
+                "result"]?.arrayValue)
+        #expect(edits.count == 1)
+        let formatted = try #require(edits.first?["newText"]?.stringValue)
+        #expect(formatted.contains("model standard"))
+        #expect(!formatted.contains("model    standard"))
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(100))])),
+                ("contentChanges", .array([.object([("text", .string(formatted))])])),
+            ]))
+        let none = client.call("textDocument/formatting", .object([("textDocument", .object([("uri", .string(uri))]))]))
+        #expect(none?["result"]?.arrayValue?.isEmpty == true)
     }
 
     @Test func positionalTokensCannotBeRenamedAndUnknownMentionsAreMarked() throws {

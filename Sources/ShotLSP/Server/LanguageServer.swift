@@ -135,6 +135,7 @@ public final class LanguageServer {
         case "textDocument/documentSymbol": return try documentSymbols(params)
         case "textDocument/codeAction": return try codeActions(params)
         case "textDocument/semanticTokens/full": return try semanticTokens(params)
+        case "textDocument/formatting": return try formatting(params)
         default: throw .methodNotFound(method)
         }
     }
@@ -304,6 +305,7 @@ public final class LanguageServer {
                 ("referencesProvider", .bool(true)),
                 ("renameProvider", .object([("prepareProvider", .bool(true))])),
                 ("documentSymbolProvider", .bool(true)),
+                ("documentFormattingProvider", .bool(true)),
                 ("codeActionProvider", .object([("codeActionKinds", .array([.string("quickfix")]))])),
                 (
                     "semanticTokensProvider",
