@@ -63,8 +63,9 @@ for name in ShotFuzz YAMLFuzz; do
   # libFuzzer's last progress line (executions, cov, ft, corpus) and its final statistics.
   grep -E '^#[0-9]+' "$log" | tail -1 || true
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
-  if grep -qE 'ERROR: (libFuzzer|AddressSanitizer)|invariants broken|Fatal error|SUMMARY' "$log"; then
-    grep -E -A30 'ERROR: (libFuzzer|AddressSanitizer)|invariants broken|Fatal error' "$log" | head -60
+  # Anchored: libFuzzer's recommended dictionary (printed at the end) quotes input bytes.
+  if grep -qE '^==[0-9]+== ?ERROR|^SUMMARY: |^invariants broken|: Fatal error: ' "$log"; then
+    grep -E -A30 '^==[0-9]+== ?ERROR|^invariants broken|: Fatal error: ' "$log" | head -60
     status=1
   fi
 done
