@@ -44,10 +44,11 @@ import ShotKit
     }
 
     /// Codes that both syntaxes report differently enough to need a YAML golden too:
-    /// `Fixtures/diagnostics/CODE/yaml/scene.yaml` against `yaml/expected.txt`.
-    @Test(arguments: ["E0007"])
-    func yamlFixtureRendersAsExpected(code: String) throws {
-        let folder = Path.join(fixturesDirectory, "diagnostics/\(code)/yaml")
+    /// `Fixtures/diagnostics/CODE/yaml…/scene.yaml` against its `expected.txt`.
+    @Test(arguments: ["E0007/yaml", "E0007/yaml-shot"])
+    func yamlFixtureRendersAsExpected(fixture: String) throws {
+        let code = String(fixture.prefix { $0 != "/" })
+        let folder = Path.join(fixturesDirectory, "diagnostics/\(fixture)")
         let compilation = Compiler.compile(path: "scene.yaml", fileSystem: FixtureFileSystem(base: folder))
         let rendered = DiagnosticRenderer(sources: compilation.sources).render(compilation.diagnostics.sorted)
         #expect(rendered.contains("[\(code)]"), "the fixture for \(code) does not produce it:\n\(rendered)")

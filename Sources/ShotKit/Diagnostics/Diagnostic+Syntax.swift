@@ -100,6 +100,15 @@ extension Diagnostic {
             at: span, help: help, fixIts: replacement.map { [certainReplacement(span, $0)] } ?? [])
     }
 
+    /// E0007 in a YAML shot: a misspelt field of a shot (`promt`), certain when `replacement` is given.
+    static func unknownShotField(
+        _ written: String, shot: String, at span: SourceSpan, help: [String], replacement: String? = nil
+    ) -> Diagnostic {
+        Diagnostic(
+            .unknownField, "unknown field '\(shortened(written))' in shot '\(shot)'",
+            at: span, help: help, fixIts: replacement.map { [certainReplacement(span, $0)] } ?? [])
+    }
+
     /// E0008: indented lines no block owns; `previous` is the keyword of the line above.
     static func unexpectedIndentation(after previous: Keyword?, at span: SourceSpan) -> Diagnostic {
         let message: String

@@ -263,6 +263,10 @@ private struct SceneBuilder {
                     prose = ProseAligner.prose(of: scalar, in: file)
                 }
             case .mapping:
+                let given = Set(
+                    (0..<document.pairCount(of: entry.value)).compactMap {
+                        document.scalar(document.pair($0, of: entry.value).key)?.value
+                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -289,6 +293,19 @@ private struct SceneBuilder {
                             prose.span = document.span(of: field.value)
                         }
                     default:
+                        // A misspelt 'prompt' ('promt') with no prompt given is an error, reported
+                        // once: its text is taken as the prompt, so the shot is not reported again
+                        // as one without prose.
+                        if Suggestion.closest(to: key.value, among: ["prompt"]) != nil, !given.contains("prompt"),
+                            let scalar = document.scalar(field.value), !scalar.isNull
+                        {
+                            diagnostics.report(
+                                .unknownShotField(
+                                    key.value, shot: name.value, at: key.span, help: ["did you mean 'prompt'?"],
+                                    replacement: "prompt"))
+                            prose = ProseAligner.prose(of: scalar, in: file)
+                            continue
+                        }
                         unknownKey(key, among: YAMLFrontEnd.shotKeys, in: "a shot", diagnostics: &diagnostics)
                     }
                 }

@@ -59,6 +59,8 @@ scene("E0007", "character mara\n  frnt refs/mara.png\n  refs refs/mara.png\n\nsh
 # In YAML too: the misspelt field is reported once, not again as "no front image".
 scene("E0007", "characters:\n  mara:\n    fornt: refs/mara.png\n    refs: [refs/mara.png]\nshots:\n  a:\n    prompt: \"@mara waits.\"\n",
       images=("yaml/refs/mara.png",), name="yaml/scene.yaml")
+# A misspelt prompt in a YAML shot: once, not again as a shot without prose.
+scene("E0007", "shots:\n  a:\n    promt: \"A quiet harbour at dusk.\"\n", name="yaml-shot/scene.yaml")
 scene("E0008", "image room refs/mara.png\n  note a room\n\nshot a\n  @room at night.\n")
 scene("E0009", "character mara\n  front refs/mara.png\n  refs  refs/mara.png\n  front refs/mara.png\n\nshot a\n  @mara waits.\n")
 scene("E0010", "character mara-\n  front refs/mara.png\n  refs  refs/mara.png\n\nshot a\n  A quiet room.\n")
