@@ -136,6 +136,10 @@ struct BoardTests {
         #expect(html.contains("error[E0101]: unknown reference &#39;@mra&#39;"))
         #expect(try matches(#"data-shot="([^"]*)" data-duration"#, in: html) == ["opening", "orbit"])
         #expect(html.contains(#"class="chip unknown" data-ref="mra""#))
+        // The semantic model exists with errors: declared mentions still show their tokens
+        // (in `opening`, @ruin is the first image, @stone the first element).
+        #expect(html.contains(#"data-ref="ruin" data-token="@Image1""#), "\(html)")
+        #expect(html.contains(#"data-ref="stone" data-token="@Element1""#))
     }
 
     @Test("usage errors exit 2: a missing scene, --port without --serve")

@@ -443,6 +443,33 @@ struct LSPTests {
         #expect(client.diagnostics(for: uri) == [])
     }
 
+    @Test func anEditToAnOpenImportOfTheSameSizeIsSeen() throws {
+        // The server keeps parsed imports between compiles (AnalysisCache): an open buffer
+        // is a new file at each edit, even when its size does not change.
+        let (scratch, client) = try start()
+        defer {
+            client.stop()
+            scratch.remove()
+        }
+        let uri = DocumentURIForTests.uri(scratch.scene)
+        let cast = scratch.folder + "/cast.shot"
+        let castURI = DocumentURIForTests.uri(cast)
+        client.open(scratch.scene, text: text(scratch.scene))
+        #expect(client.diagnostics(for: uri) == [])
+        let original = text(cast)
+        client.open(cast, text: original.replacingOccurrences(of: "prop stone", with: "prop stonx"))
+        _ = client.diagnostics(for: castURI)
+        #expect(client.diagnostics(for: uri)?.first?["code"]?.stringValue == "E0101")
+        client.notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(castURI)), ("version", .int(2))])),
+                ("contentChanges", .array([.object([("text", .string(original))])])),
+            ]))
+        _ = client.diagnostics(for: castURI)
+        #expect(client.diagnostics(for: uri) == [])
+    }
+
     @Test func renamingInTheCastReachesTheScenesThatImportIt() throws {
         let (scratch, client) = try start()
         defer {

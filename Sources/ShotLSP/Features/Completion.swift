@@ -108,7 +108,7 @@ extension LanguageServer {
             let file = sources[declaration.nameSpan.file]
             let place = "\(Self.fileName(file.path)):\(file.location(of: declaration.nameSpan.start).line)"
             var documentation = "\(declaration.kind.rawValue) declared in \(place)"
-            if let note = declaration.syntax.field("note")?.values.first?.value {
+            if let note = declaration.note?.value {
                 documentation += "\n\n" + note
             }
             items.append(

@@ -62,32 +62,21 @@ extension LanguageServer {
     }
 
     /// The range of the root's import through which `file` was read (the first import when
-    /// the chain cannot be told).
+    /// the chain cannot be told), from the model's import graph.
     private func importRange(leadingTo file: FileID, in index: SceneIndex, document: Document) -> JSONValue {
-        let compilation = index.compilation
-        guard let root = compilation.root, let tree = compilation.trees[root] else {
-            return document.lines.range(0, 0)
-        }
-        let directory = Path.directory(of: index.path(of: root))
-        // Files reachable from each import of the root.
-        for item in tree.imports {
-            guard let target = index.file(atPath: Path.join(directory, item.path.value)) else { continue }
+        let model = index.model
+        guard let root = index.compilation.root else { return document.lines.range(0, 0) }
+        let rootImports = model.imports.filter { $0.importer == root }
+        for item in rootImports {
+            guard let target = item.target else { continue }
             var seen: Set<FileID> = [target]
             var queue = [target]
             while let next = queue.popLast() {
                 if next == file { return document.lines.range(item.span.start, item.span.end) }
-                guard let subtree = compilation.trees[next] else { continue }
-                let subdirectory = Path.directory(of: index.path(of: next))
-                for sub in subtree.imports {
-                    if let found = index.file(atPath: Path.join(subdirectory, sub.path.value)),
-                        seen.insert(found).inserted
-                    {
-                        queue.append(found)
-                    }
-                }
+                for found in model.imports(of: next) where seen.insert(found).inserted { queue.append(found) }
             }
         }
-        if let first = tree.imports.first { return document.lines.range(first.span.start, first.span.end) }
+        if let first = rootImports.first { return document.lines.range(first.span.start, first.span.end) }
         return document.lines.range(0, 0)
     }
 }

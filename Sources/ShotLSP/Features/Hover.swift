@@ -28,14 +28,13 @@ extension LanguageServer {
                         + shots.map { "`\($0)`" }.joined(separator: ", "))
             text = lines.joined(separator: "\n\n")
         case .shotHeader(let shotIndex):
-            let shot = index.shots[shotIndex]
-            span = shot.syntax.name.span
-            text = describeShot(shot, in: index)
-        case .importPath(let item, let file):
+            span = index.shots[shotIndex].nameSpan
+            text = describeShot(shotIndex, in: index)
+        case .importPath(let importIndex):
+            let item = index.model.imports[importIndex]
             span = item.path.span
-            if let file {
-                let tree = index.compilation.trees[file]
-                let names = tree?.declarations.map { "`@\($0.name.value)`" } ?? []
+            if let file = item.target {
+                let names = index.declarations.filter { $0.file == file }.map { "`@\($0.name)`" }
                 text =
                     "`\(index.displayPath(of: file))`\n\n"
                     + (names.isEmpty ? "declares nothing" : "declares " + names.joined(separator: ", "))
@@ -49,8 +48,8 @@ extension LanguageServer {
         ])
     }
 
-    private func describeMention(_ mention: SceneIndex.MentionSite, in index: SceneIndex) -> String {
-        let shotName = index.shots[mention.shot].syntax.name.value
+    private func describeMention(_ mention: SemanticModel.Mention, in index: SceneIndex) -> String {
+        let shotName = index.shots[mention.shot].name
         guard let declarationIndex = mention.declaration else {
             var text = "`@\(mention.name)`: unknown reference"
             let names = index.declarations.map(\.name)
@@ -75,29 +74,30 @@ extension LanguageServer {
         var lines = [
             "**\(declaration.kind.rawValue)** `\(declaration.name)` — declared in \(Self.fileName(file.path)):\(file.location(of: declaration.nameSpan.start).line)"
         ]
-        let syntax = declaration.syntax
-        var images: [(String, Located<String>)] = []
-        if let image = syntax.image { images.append(("image", image)) }
-        for field in syntax.fields where field.key.value != "note" {
-            for value in field.values { images.append((field.key.value, value)) }
+        for picture in declaration.pictures {
+            let label =
+                switch picture.role {
+                case .front: "front"
+                case .reference: "refs"
+                case .image: "image"
+                }
+            lines.append("- \(label): `\(picture.written.value)`" + imageSummary(picture, index: index))
         }
-        for (label, value) in images {
-            lines.append(
-                "- \(label): `\(value.value)`" + imageSummary(value.value, in: declaration.nameSpan.file, index: index))
-        }
-        if let note = syntax.field("note")?.values.first?.value {
+        if let note = declaration.note?.value {
             lines.append("\n" + note)
         }
         return lines.joined(separator: "\n")
     }
 
-    /// ` — 1024×1536 px, 245 KB PNG` for a local image that can be read.
-    private func imageSummary(_ written: String, in file: FileID, index: SceneIndex) -> String {
-        guard let path = index.imagePath(written, in: file) else { return " (sent as it is)" }
-        guard let size = try? fileSystem.size(path),
-            let prefix = try? fileSystem.readPrefix(path, count: ImageProbe.prefixLength)
-        else { return " — cannot be read" }
-        guard let info = ImageProbe.probe(prefix, byteCount: size) else { return " — not an image (\(size) bytes)" }
+    /// ` — 1024×1536 px, 245 KB PNG` for a local image the compiler read, what was reported
+    /// about one it could not use.
+    private func imageSummary(_ picture: SemanticModel.Picture, index: SceneIndex) -> String {
+        guard let image = picture.image else {
+            let reported = index.compilation.diagnostics.sorted.first { $0.span == picture.written.span }
+            return " — " + (reported?.message ?? "cannot be read")
+        }
+        guard case .localFile = image.source else { return " (sent as it is)" }
+        guard let info = image.info else { return " — cannot be read" }
         var text = " — "
         if let width = info.width, let height = info.height { text += "\(width)×\(height) px, " }
         return text + "\(Self.byteSize(info.byteCount)) \(info.format.rawValue.uppercased())"
@@ -110,12 +110,13 @@ extension LanguageServer {
         return "\((Double(count) / 104_857.6).rounded() / 10) MB"
     }
 
-    private func describeShot(_ shot: SceneIndex.ShotSite, in index: SceneIndex) -> String {
-        let name = shot.syntax.name.value
-        guard let compiled = shot.compiled, let scene = index.compilation.scene else {
+    private func describeShot(_ shotIndex: Int, in index: SceneIndex) -> String {
+        let shot = index.shots[shotIndex]
+        let name = shot.name
+        guard let compiled = index.compilation.compiledShot(shotIndex), let scene = index.compilation.scene else {
             var text = "**shot** `\(name)`"
-            if let duration = shot.syntax.duration { text += " · \(duration.value)" }
-            if let aspect = shot.syntax.aspect { text += " · \(aspect.value)" }
+            if let duration = shot.duration { text += " · \(duration)s" }
+            if let aspect = shot.aspect { text += " · \(aspect.rawValue)" }
             return text + "\n\nThe prompt as sent and the cost are shown once the scene has no errors."
         }
         let cents = Double(compiled.duration) * scene.model.centsPerSecond

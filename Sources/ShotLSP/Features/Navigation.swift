@@ -18,15 +18,14 @@ extension LanguageServer {
             return location(index.declarations[declaration].nameSpan, in: index)
         case .declaration(let declaration):
             return location(index.declarations[declaration].nameSpan, in: index)
-        case .importPath(_, let file?):
+        case .importPath(let item):
+            guard let file = index.model.imports[item].target else { return .null }
             return .object([
                 ("uri", .string(uri(ofPath: index.path(of: file)))),
                 ("range", LineTable.range(.init(line: 0, character: 0), .init(line: 0, character: 0))),
             ])
         case .shotHeader(let shot):
-            return location(index.shots[shot].syntax.name.span, in: index)
-        case .importPath(_, nil):
-            return .null
+            return location(index.shots[shot].nameSpan, in: index)
         }
     }
 
@@ -81,14 +80,14 @@ extension LanguageServer {
         let indexes = indexesSeeing(target)
         for index in indexes {
             let sources = index.compilation.sources
-            if let existing = index.declarationByName[newName] {
+            if let existing = index.model.declaration(named: newName) {
                 let span = index.declarations[existing].nameSpan
                 throw .requestFailed(
                     "'\(newName)' is already declared at \(sources.describe(span)); choose another name")
             }
-            if let shot = index.shots.first(where: { $0.syntax.name.value == newName }) {
+            if let shot = index.shots.first(where: { $0.name == newName }) {
                 throw .requestFailed(
-                    "'\(newName)' is already the name of a shot at \(sources.describe(shot.syntax.name.span)); names are unique across references and shots"
+                    "'\(newName)' is already the name of a shot at \(sources.describe(shot.nameSpan)); names are unique across references and shots"
                 )
             }
         }
@@ -204,7 +203,7 @@ extension LanguageServer {
             else { continue }
             var spans: [(SourceSpan, Bool)] = []
             if includeDeclaration { spans.append((index.declarations[declarationIndex].nameSpan, false)) }
-            for mention in index.mentions(of: declarationIndex) { spans.append((index.mentions[mention].span, true)) }
+            for mention in index.model.usages(of: declarationIndex) { spans.append((index.mentions[mention].span, true)) }
             for (span, isMention) in spans {
                 let file = sources[span.file]
                 let path = index.path(of: span.file)

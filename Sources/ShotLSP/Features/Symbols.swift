@@ -16,32 +16,30 @@ extension LanguageServer {
     func documentSymbols(_ params: JSONValue) throws(RPCError) -> JSONValue {
         let document = try document(params)
         let index = index(document)
-        guard let root = index.compilation.root, let tree = index.compilation.trees[root] else { return .array([]) }
+        guard let root = index.compilation.root else { return .array([]) }
         var symbols: [JSONValue] = []
-        for declaration in tree.declarations {
+        for declaration in index.declarations where declaration.file == root {
             symbols.append(
                 .object([
-                    ("name", .string(declaration.name.value)),
+                    ("name", .string(declaration.name)),
                     ("detail", .string(declaration.kind.rawValue)),
                     ("kind", .int(Self.symbolKind(declaration.kind))),
                     ("range", document.lines.range(declaration.span.start, declaration.span.end)),
-                    ("selectionRange", document.lines.range(declaration.name.span.start, declaration.name.span.end)),
+                    ("selectionRange", document.lines.range(declaration.nameSpan.start, declaration.nameSpan.end)),
                 ]))
         }
-        for shot in index.shots where shot.syntax.name.span.file == root {
+        for shot in index.shots where shot.nameSpan.file == root {
             var detail = "shot"
-            if let compiled = shot.compiled {
-                detail = "\(compiled.duration)s \(compiled.aspect.rawValue)"
-            } else if let duration = shot.syntax.duration {
-                detail = duration.value
+            if let duration = shot.duration {
+                detail = "\(duration)s" + (shot.aspect.map { " " + $0.rawValue } ?? "")
             }
             symbols.append(
                 .object([
-                    ("name", .string(shot.syntax.name.value)),
+                    ("name", .string(shot.name)),
                     ("detail", .string(detail)),
                     ("kind", .int(12)),  // Function
-                    ("range", document.lines.range(shot.syntax.span.start, shot.syntax.span.end)),
-                    ("selectionRange", document.lines.range(shot.syntax.name.span.start, shot.syntax.name.span.end)),
+                    ("range", document.lines.range(shot.span.start, shot.span.end)),
+                    ("selectionRange", document.lines.range(shot.nameSpan.start, shot.nameSpan.end)),
                 ]))
         }
         return .array(symbols)

@@ -16,6 +16,9 @@ public final class LanguageServer {
     public let debounce: Double
     /// The file system the compiler reads through: open buffers over the disk.
     let fileSystem = OverlayFileSystem()
+    /// What compiles keep for the next (files parsed, image headers), one cache for each
+    /// folder scenes are compiled in (the compiler's paths are relative to it).
+    var caches: [String: AnalysisCache] = [:]
     /// Open documents by URI.
     var documents: [String: Document] = [:]
     /// Bumped on every change to any buffer or file: analyses from older generations are stale.
@@ -238,11 +241,14 @@ public final class LanguageServer {
     /// as `shotc check` would in the scene's folder, so messages show the same paths.
     func compile(path: String, text: [UInt8]?) -> SceneIndex {
         let directory = Path.directory(of: path)
-        let rooted = RootedFileSystem(base: directory, inner: fileSystem)
         let name = String(path.dropFirst(directory == "/" ? 1 : directory.count + 1))
+        var cache =
+            caches.removeValue(forKey: directory)
+            ?? AnalysisCache(fileSystem: RootedFileSystem(base: directory, inner: fileSystem))
         let compilation =
-            text.map { Compiler.compile(path: name, text: $0, fileSystem: rooted) }
-            ?? Compiler.compile(path: name, fileSystem: rooted)
+            text.map { Compiler.compile(path: name, text: $0, cache: &cache) }
+            ?? Compiler.compile(path: name, cache: &cache)
+        caches[directory] = cache
         return SceneIndex(compilation, baseDirectory: directory)
     }
 

@@ -1,30 +1,20 @@
 import ShotKit
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// The file system the server compiles through: open editor buffers over the disk, and a cache
-/// of what was read from disk keyed by path and modification time (so image headers and
-/// imported files are read once while they do not change).
+/// The file system the server compiles through: open editor buffers over the disk.
+///
+/// What was read is kept between compiles by the server's ``AnalysisCache``s, which ask
+/// ``modificationTime(of:)``: a buffer's changes with each edit, a file's with the disk.
 public final class OverlayFileSystem: FileSystem, Sendable {
-    private struct Stamp: Hashable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int
-        var seconds: Int
-        var nanoseconds: Int
-    }
-
-    private struct CacheKey: Hashable {
-        var path: String
-        var count: Int
+    private struct Buffer {
+        var bytes: [UInt8]
+        /// Bumped by every ``OverlayFileSystem/setBuffer(_:_:)``.
+        var edit: Int
     }
 
     private struct State {
-        var buffers: [String: [UInt8]] = [:]
-        var cache: [CacheKey: (Stamp, [UInt8])] = [:]
+        var buffers: [String: Buffer] = [:]
+        var edits = 0
     }
 
     private let disk = LocalFileSystem()
@@ -36,53 +26,32 @@ public final class OverlayFileSystem: FileSystem, Sendable {
     /// Makes `bytes` the content of `path` (an open buffer), or removes the overlay (nil).
     public func setBuffer(_ path: String, _ bytes: [UInt8]?) {
         let key = Path.normalize(path)
-        state.withLock { $0.buffers[key] = bytes }
+        state.withLock { state in
+            state.edits += 1
+            state.buffers[key] = bytes.map { Buffer(bytes: $0, edit: state.edits) }
+        }
     }
 
     /// The buffer open at `path`, if any.
     public func buffer(_ path: String) -> [UInt8]? {
         let key = Path.normalize(path)
-        return state.withLock { $0.buffers[key] }
+        return state.withLock { $0.buffers[key]?.bytes }
     }
 
-    private func stamp(_ path: String) -> Stamp? {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Stamp(
-            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
-            seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
-    }
-
-    /// The whole file: the open buffer, or the disk (cached while it does not change).
+    /// The whole file: the open buffer, or the disk.
     public func read(_ path: String) throws(FileReadError) -> [UInt8] {
         try readPrefix(path, count: Int.max)
     }
 
-    /// At most `count` bytes: from the open buffer, or from the disk through the cache.
+    /// At most `count` bytes: from the open buffer, or from the disk.
     public func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
-        let key = Path.normalize(path)
-        if let buffer = state.withLock({ $0.buffers[key] }) { return Array(buffer.prefix(count)) }
-        let cacheKey = CacheKey(path: key, count: count)
-        let current = stamp(path)
-        if let current, let (cachedStamp, bytes) = state.withLock({ $0.cache[cacheKey] }),
-            cachedStamp == current
-        {
-            return bytes
-        }
-        let bytes = try disk.readPrefix(path, count: count)
-        if let current {
-            state.withLock { state in
-                if state.cache.count > 4096 { state.cache.removeAll() }
-                state.cache[cacheKey] = (current, bytes)
-            }
-        }
-        return bytes
+        if let buffer = buffer(path) { return Array(buffer.prefix(count)) }
+        return try disk.readPrefix(path, count: count)
     }
 
     /// The size of the open buffer, or of the file on disk.
     public func size(_ path: String) throws(FileReadError) -> Int {
-        let key = Path.normalize(path)
-        if let buffer = state.withLock({ $0.buffers[key] }) { return buffer.count }
+        if let buffer = buffer(path) { return buffer.count }
         return try disk.size(path)
     }
 
@@ -90,6 +59,16 @@ public final class OverlayFileSystem: FileSystem, Sendable {
     public func identity(of path: String) -> FileIdentity? {
         // An open buffer of a file not yet on disk has no identity; paths are then compared as text.
         disk.identity(of: path)
+    }
+
+    /// For an open buffer, a time no file on disk has (negative seconds) that changes with
+    /// each edit; otherwise the disk's modification time.
+    public func modificationTime(of path: String) -> FileModificationTime? {
+        let key = Path.normalize(path)
+        if let buffer = state.withLock({ $0.buffers[key] }) {
+            return FileModificationTime(seconds: -1, nanoseconds: buffer.edit, size: buffer.bytes.count)
+        }
+        return disk.modificationTime(of: path)
     }
 }
 
@@ -110,4 +89,5 @@ struct RootedFileSystem: FileSystem {
     }
     func size(_ path: String) throws(FileReadError) -> Int { try inner.size(resolve(path)) }
     func identity(of path: String) -> FileIdentity? { inner.identity(of: resolve(path)) }
+    func modificationTime(of path: String) -> FileModificationTime? { inner.modificationTime(of: resolve(path)) }
 }

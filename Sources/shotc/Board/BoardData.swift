@@ -2,10 +2,13 @@ import Foundation
 import ShotKit
 import ShotRunner
 
-/// Everything the storyboard page shows, gathered from the compiler and the run records.
+/// Everything the storyboard page shows, gathered from the compiler's semantic model and the
+/// run records.
 ///
-/// ``BoardData/gather(scenePath:outputDirectory:)`` is the only place that reads the scene, so the
-/// page can move to a richer semantic model by changing that one function.
+/// ``BoardData/gather(scenePath:outputDirectory:)`` is the only place that reads the scene: the
+/// cast, the shots, their prose and mentions come from ``Compilation/model`` whether or not the
+/// scene has errors; what only a checked scene has (what each request sends, the estimate and
+/// render state) from ``Compilation/scene``.
 struct BoardData {
     /// A picture as the page shows it.
     enum Picture {
@@ -108,7 +111,7 @@ struct BoardData {
     var millsToSpend: Int { shots.filter(\.nextRunSubmits).reduce(0) { $0 + $1.mills } }
 
     /// Compiles `scenePath` and reads the records in `outputDirectory`. A scene with errors gives
-    /// what its syntax trees tell (shots, prose, mentions) and its diagnostics.
+    /// what its model tells (cast, shots, prose, mentions and their tokens) and its diagnostics.
     static func gather(scenePath: String, outputDirectory: String) -> BoardData {
         let compilation = Compiler.compile(path: scenePath)
         let sorted = compilation.diagnostics.sorted
@@ -125,137 +128,89 @@ struct BoardData {
             diagnostics: diagnostics, errorCount: bag.errorCount, warningCount: bag.warningCount,
             outputDirectory: absolute(outputDirectory),
             watchedFiles: compilation.sources.files.map { absolute($0.path) })
-        if let scene = compilation.scene {
-            data.fill(from: scene, compilation: compilation, scenePath: scenePath, outputDirectory: outputDirectory)
-        } else {
-            data.fillFromSyntax(compilation)
-        }
+        data.fill(from: compilation, scenePath: scenePath, outputDirectory: outputDirectory)
         var seen = Set<String>()
         data.watchedFiles = data.watchedFiles.filter { seen.insert($0).inserted }
         return data
     }
 
-    private mutating func fill(
-        from scene: CompiledScene, compilation: Compilation, scenePath: String, outputDirectory: String
-    ) {
-        model = scene.model
-        references = scene.references.map { reference in
-            Reference(
-                name: reference.name, kind: reference.kind, note: reference.note,
-                primary: reference.primary.map(Self.picture), angles: reference.referenceImages.map(Self.picture),
-                shots: [],
-                declaredAt: compilation.sources.describe(reference.nameSpan))
-        }
-        for (index, _) in references.enumerated() {
-            references[index].shots = scene.shots.filter { $0.mentions.contains { $0.reference == index } }.map(\.name)
-        }
-        for reference in references {
-            for case .local(let path) in [reference.primary].compactMap({ $0 }) + reference.angles {
-                watchedFiles.append(path)
+    private mutating func fill(from compilation: Compilation, scenePath: String, outputDirectory: String) {
+        let semantic = compilation.model
+        // The model does not carry the settings: a checked scene's are in it, a scene with
+        // errors has them checked again from its root (the checks are pure; what they report
+        // was reported already).
+        let settings = Self.settings(compilation)
+        model = compilation.scene?.model ?? settings.model
+        references = semantic.declarations.map { declaration in
+            var primary: Picture? = nil
+            var angles: [Picture] = []
+            for value in declaration.pictures {
+                let picture = Self.picture(value, declaredIn: compilation.sources[declaration.file].path)
+                if case .local(let path) = picture { watchedFiles.append(path) }
+                if value.role == .reference { angles.append(picture) } else { primary = primary ?? picture }
             }
+            return Reference(
+                name: declaration.name, kind: declaration.kind, note: declaration.note?.value,
+                primary: primary, angles: angles, shots: [],
+                declaredAt: compilation.sources.describe(declaration.nameSpan))
         }
-        let proseByName = Self.proseTexts(compilation)
+        for index in references.indices {
+            var names: [String] = []
+            for mention in semantic.usages(of: index) {
+                let name = semantic.shots[semantic.mentions[mention].shot].name
+                if !names.contains(name) { names.append(name) }
+            }
+            references[index].shots = names
+        }
+
+        let scene = compilation.scene
         let store = RunStore(directory: outputDirectory, scenePath: scenePath)
-        let plans = (try? ShotPlanner.plan(scene.shots, in: scene, store: store, force: false)) ?? []
-        let estimate = CostEstimate(scene: scene, shots: scene.shots)
-        for (index, shot) in scene.shots.enumerated() {
+        let plans = scene.flatMap { try? ShotPlanner.plan($0.shots, in: $0, store: store, force: false) } ?? []
+        let estimate = scene.map { CostEstimate(scene: $0, shots: $0.shots) }
+        let millsPerSecond = Int((model.centsPerSecond * 10).rounded())
+        for (index, shot) in semantic.shots.enumerated() {
+            let mentions = semantic.mentions(inShot: index).map {
+                (name: $0.name, reference: $0.declaration, token: $0.token)
+            }
+            let prose = Self.segments(of: shot.prose.text, mentions: mentions)
+            // A duration or aspect ratio written wrong has none: the scene's is shown.
+            let duration = shot.duration ?? settings.duration
+            let aspect = (shot.aspect ?? settings.aspect).rawValue
+            guard let scene, let estimate, let compiled = compilation.compiledShot(index) else {
+                shots.append(
+                    Shot(
+                        name: shot.name, duration: duration, aspect: aspect, prose: prose, sent: [],
+                        mills: duration * millsPerSecond, state: nil,
+                        reasons: ["not checked: the scene has errors"], requestID: nil, video: nil,
+                        nextRunSubmits: false))
+                continue
+            }
             let status = index < plans.count ? ShotStatus(plan: plans[index], scene: scene, store: store) : nil
             let sent =
-                shot.elements.enumerated().map { Sent(token: "@Element\($0.offset + 1)", reference: $0.element) }
-                + shot.images.enumerated().map { Sent(token: "@Image\($0.offset + 1)", reference: $0.element) }
+                compiled.elements.enumerated().map { Sent(token: "@Element\($0.offset + 1)", reference: $0.element) }
+                + compiled.images.enumerated().map { Sent(token: "@Image\($0.offset + 1)", reference: $0.element) }
             shots.append(
                 Shot(
-                    name: shot.name, duration: shot.duration, aspect: shot.aspect.rawValue,
-                    prose: Self.segments(of: proseByName[shot.nameSpan] ?? shot.prompt, mentions: shot.mentions),
-                    sent: sent, mills: estimate.mills(of: shot), state: status?.state ?? .new,
+                    name: compiled.name, duration: compiled.duration, aspect: compiled.aspect.rawValue,
+                    prose: prose, sent: sent, mills: estimate.mills(of: compiled), state: status?.state ?? .new,
                     reasons: status?.reasons ?? ["the run records could not be read"],
                     requestID: status?.requestID, video: status?.videoPath.map(Self.absolute),
                     nextRunSubmits: status?.nextRunSubmits ?? true))
         }
     }
 
-    /// A scene with errors: shots and mentions as written, no tokens, no render state.
-    private mutating func fillFromSyntax(_ compilation: Compilation) {
-        var trees: [SceneSyntax] = []
-        if let root = compilation.root, let tree = compilation.trees[root] { trees.append(tree) }
-        trees += compilation.trees.sorted { $0.key < $1.key }.map(\.value).filter { $0.file != compilation.root }
-        var defaultDuration = 5
-        var defaultAspect = "16:9"
-        if let root = trees.first {
-            for setting in root.settings {
-                switch setting.key.value {
-                case .duration: defaultDuration = Self.seconds(setting.value.value) ?? defaultDuration
-                case .aspect: defaultAspect = setting.value.value
-                case .model: model = ModelTier(rawValue: setting.value.value) ?? model
-                }
-            }
-        }
-        for tree in trees {
-            let directory = Path.directory(of: compilation.sources[tree.file].path)
-            for declaration in tree.declarations {
-                func picture(_ written: String) -> Picture {
-                    if written.hasPrefix("http://") || written.hasPrefix("https://") { return .remote(written) }
-                    if written.hasPrefix("data:") { return .data(written) }
-                    return .local(Self.absolute(Path.join(directory, written)))
-                }
-                var primary = declaration.image.map { picture($0.value) }
-                var angles: [Picture] = []
-                if let front = declaration.field("front")?.values.first { primary = picture(front.value) }
-                if let refs = declaration.field("refs") { angles = refs.values.map { picture($0.value) } }
-                references.append(
-                    Reference(
-                        name: declaration.name.value, kind: declaration.kind,
-                        note: declaration.field("note")?.values.map(\.value).joined(separator: " "),
-                        primary: primary, angles: angles, shots: [],
-                        declaredAt: compilation.sources.describe(declaration.name.span)))
-            }
-        }
-        let millsPerSecond = Int((model.centsPerSecond * 10).rounded())
-        for shot in trees.first?.shots ?? [] {
-            let scan = MentionScanner.scan(shot.prose.text)
-            var segments: [Segment] = []
-            var last = 0
-            let bytes = Array(shot.prose.text.utf8)
-            func text(_ range: Range<Int>) -> String {
-                String(decoding: bytes[range], as: UTF8.self).replacingOccurrences(of: "@@", with: "@")
-            }
-            for mention in scan.mentions {
-                if mention.range.lowerBound > last { segments.append(.text(text(last..<mention.range.lowerBound))) }
-                let index = references.firstIndex { $0.name == mention.name }
-                segments.append(.mention(name: mention.name, reference: index, token: nil))
-                if let index, !references[index].shots.contains(shot.name.value) {
-                    references[index].shots.append(shot.name.value)
-                }
-                last = mention.range.upperBound
-            }
-            if last < bytes.count { segments.append(.text(text(last..<bytes.count))) }
-            let duration = shot.duration.flatMap { Self.seconds($0.value) } ?? defaultDuration
-            shots.append(
-                Shot(
-                    name: shot.name.value, duration: duration, aspect: shot.aspect?.value ?? defaultAspect,
-                    prose: segments, sent: [], mills: duration * millsPerSecond, state: nil,
-                    reasons: ["not checked: the scene has errors"], requestID: nil, video: nil,
-                    nextRunSubmits: false))
-        }
+    /// The settings of the scene's root file (the defaults when it could not be read).
+    private static func settings(_ compilation: Compilation) -> SceneSettings {
+        guard let root = compilation.root, let tree = compilation.trees[root] else { return SceneSettings() }
+        var reported = DiagnosticBag()
+        return SceneSettings.check(tree, diagnostics: &reported)
     }
 
-    /// `5s`, `5` → 5.
-    private static func seconds(_ written: String) -> Int? {
-        Int(written.hasSuffix("s") ? String(written.dropLast()) : written)
-    }
-
-    /// The prose of every shot of every file, by the span of the shot's name.
-    private static func proseTexts(_ compilation: Compilation) -> [SourceSpan: String] {
-        var texts: [SourceSpan: String] = [:]
-        for tree in compilation.trees.values {
-            for shot in tree.shots { texts[shot.name.span] = shot.prose.text }
-        }
-        return texts
-    }
-
-    /// The prose cut at its mentions, each paired with the compiled mention of the same rank
-    /// (the compiler keeps them in prose order); `@@` reads as `@`.
-    static func segments(of prose: String, mentions: [Mention]) -> [Segment] {
+    /// The prose cut at its mentions, each paired with the model's mention of the same rank
+    /// (the model keeps them in prose order); `@@` reads as `@`.
+    static func segments(
+        of prose: String, mentions: [(name: String, reference: Int?, token: String?)]
+    ) -> [Segment] {
         let scan = MentionScanner.scan(prose)
         guard scan.mentions.count == mentions.count else {
             // Not the prose the compiler read: show the prompt as it is sent.
@@ -289,11 +244,18 @@ struct BoardData {
         return segments
     }
 
-    private static func picture(_ value: ImageValue) -> Picture {
-        switch value.source {
-        case .url(let url): .remote(url)
-        case .dataURI(let uri): .data(uri)
-        case .localFile(let path, _): .local(absolute(path))
+    /// The picture the compiler checked, or, for a value it reported (a file not found, not
+    /// an image), the file the value names beside `declaringFile`, which the page shows broken.
+    private static func picture(_ value: SemanticModel.Picture, declaredIn declaringFile: String) -> Picture {
+        switch value.image?.source {
+        case .url(let url)?: return .remote(url)
+        case .dataURI(let uri)?: return .data(uri)
+        case .localFile(let path, _)?: return .local(absolute(path))
+        case nil:
+            let written = value.written.value
+            if written.hasPrefix("http://") || written.hasPrefix("https://") { return .remote(written) }
+            if written.hasPrefix("data:") { return .data(written) }
+            return .local(absolute(Path.join(Path.directory(of: declaringFile), written)))
         }
     }
 
