@@ -113,7 +113,8 @@ public final class FalClient: Sendable {
             case (.submit, 502), (.submit, 503), (.submit, 504):
                 // The ingress answered without reaching the app only when it gave no request id
                 // (a 504 that says the app's own time ran out reached the app).
-                let reachedApp = response.headers["x-fal-request-id"] != nil
+                let reachedApp =
+                    response.headers["x-fal-request-id"] != nil
                     || response.headers["X-Fal-Request-Timeout-Type"]?.lowercased() == "user"
                 return reachedApp ? nil : reason
             case (.submit, _):

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The scheme, host and port of an `http` or `https` URL: what decides where a request goes.

@@ -17,10 +17,12 @@ public enum JSONValue: Hashable, Sendable {
     /// An object, keys in this order.
     case object([(String, JSONValue)])
 
+    /// Whether the two are equal.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.bytes(pretty: false) == rhs.bytes(pretty: false)
     }
 
+    /// Hashes the value.
     public func hash(into hasher: inout Hasher) { hasher.combine(bytes(pretty: false)) }
 
     /// The value of `key` in an object.

@@ -78,22 +78,27 @@ public struct JSONWriter: JSONSink {
         if let flush, bytes.count >= chunkSize { flush(&bytes) }
     }
 
+    /// Opens an object.
     public mutating func beginObject() {
         beforeValue()
         bytes.append(UInt8(ascii: "{"))
         open.append(false)
     }
 
+    /// Closes the innermost object.
     public mutating func endObject() { close(UInt8(ascii: "}")) }
 
+    /// Opens an array.
     public mutating func beginArray() {
         beforeValue()
         bytes.append(UInt8(ascii: "["))
         open.append(false)
     }
 
+    /// Closes the innermost array.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
+    /// The key of the next value in the innermost object.
     public mutating func key(_ key: String) {
         beforeElement()
         JSONWriter.writeString(key, into: &bytes)
@@ -102,26 +107,31 @@ public struct JSONWriter: JSONSink {
         afterKey = true
     }
 
+    /// A string value.
     public mutating func string(_ value: String) {
         beforeValue()
         JSONWriter.writeString(value, into: &bytes)
     }
 
+    /// An integer value.
     public mutating func int(_ value: Int) {
         beforeValue()
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// A floating-point value.
     public mutating func double(_ value: Double) {
         beforeValue()
         bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
     }
 
+    /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beforeValue()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// `null`.
     public mutating func null() {
         beforeValue()
         bytes.append(contentsOf: "null".utf8)
@@ -188,25 +198,35 @@ public struct JSONValueBuilder: JSONSink {
         }
     }
 
+    /// Opens an object.
     public mutating func beginObject() { stack.append(.object([], pendingKey: nil)) }
 
+    /// Closes the innermost object.
     public mutating func endObject() {
         if case .object(let fields, _)? = stack.popLast() { add(.object(fields)) }
     }
 
+    /// Opens an array.
     public mutating func beginArray() { stack.append(.array([])) }
 
+    /// Closes the innermost array.
     public mutating func endArray() {
         if case .array(let items)? = stack.popLast() { add(.array(items)) }
     }
 
+    /// The key of the next value in the innermost object.
     public mutating func key(_ key: String) {
         if case .object(let fields, _)? = stack.popLast() { stack.append(.object(fields, pendingKey: key)) }
     }
 
+    /// A string value.
     public mutating func string(_ value: String) { add(.string(value)) }
+    /// An integer value.
     public mutating func int(_ value: Int) { add(.int(value)) }
+    /// A floating-point value.
     public mutating func double(_ value: Double) { add(.double(value)) }
+    /// `true` or `false`.
     public mutating func bool(_ value: Bool) { add(.bool(value)) }
+    /// `null`.
     public mutating func null() { add(.null) }
 }

@@ -14,6 +14,7 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
     /// The system's text for the failure.
     public var reason: String
 
+    /// A description for people.
     public var description: String { "cannot write '\(path)': \(reason)" }
 }
 

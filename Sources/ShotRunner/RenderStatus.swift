@@ -68,7 +68,9 @@ extension ShotStatus {
             state = .submitted
             reasons = ["request \(id) is not finished"]
             if let record = plan.record, record.fingerprint != plan.fingerprint {
-                reasons.append("it renders an earlier version: " + Self.changes(plan, record, scene, store).joined(separator: "; "))
+                reasons.append(
+                    "it renders an earlier version: " + Self.changes(plan, record, scene, store).joined(separator: "; ")
+                )
             }
         case .confirm(let id):
             state = .submitted
@@ -117,7 +119,9 @@ extension ShotStatus {
             reasons.append("its duration changed (\(duration.then ?? "?") s → \(duration.now ?? "?") s)")
         }
         let aspect = field("aspect_ratio")
-        if aspect.then != aspect.now { reasons.append("its aspect ratio changed (\(aspect.then ?? "?") → \(aspect.now ?? "?"))") }
+        if aspect.then != aspect.now {
+            reasons.append("its aspect ratio changed (\(aspect.then ?? "?") → \(aspect.now ?? "?"))")
+        }
         for (path, hash) in plan.files.sorted(by: { $0.key < $1.key }) {
             let recorded = record.files[store.recordedPath(of: path)]
             if let recorded, recorded != hash {
@@ -134,10 +138,13 @@ extension ShotStatus {
     static func owner(of path: String, in scene: CompiledScene) -> String? {
         for reference in scene.references {
             if case .localFile(let file, _)? = reference.primary?.source, file == path {
-                return reference.kind == .character || reference.kind == .prop ? "\(reference.name)'s front" : reference.name
+                return reference.kind == .character || reference.kind == .prop
+                    ? "\(reference.name)'s front" : reference.name
             }
             for image in reference.referenceImages {
-                if case .localFile(let file, _) = image.source, file == path { return "one of \(reference.name)'s angles" }
+                if case .localFile(let file, _) = image.source, file == path {
+                    return "one of \(reference.name)'s angles"
+                }
             }
         }
         return nil

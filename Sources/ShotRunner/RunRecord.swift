@@ -163,6 +163,7 @@ public struct RunRecord: Sendable, Equatable {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         /// What is wrong.
         public var reason: String
+        /// A description for people.
         public var description: String { reason }
     }
 
@@ -203,7 +204,9 @@ public struct RunRecord: Sendable, Equatable {
         if let entry = value["files"] {
             guard let fields = entry.objectFields else { throw ParseError(reason: "'files' is not an object") }
             for (path, hash) in fields {
-                guard let text = hash.stringValue else { throw ParseError(reason: "'files' holds a value that is not a string") }
+                guard let text = hash.stringValue else {
+                    throw ParseError(reason: "'files' holds a value that is not a string")
+                }
                 files[path] = text
             }
         }

@@ -47,8 +47,9 @@ extension SceneRenderer {
             do {
                 _ = try await client.result(handle, retrying: false)
             } catch let error as FalError {
-                if case .validation = error { message = describe(error, shot: plan.shot) }
-                else if case .http(_, let detail, _, _) = error, !detail.isEmpty, detail != renderError {
+                if case .validation = error {
+                    message = describe(error, shot: plan.shot)
+                } else if case .http(_, let detail, _, _) = error, !detail.isEmpty, detail != renderError {
                     message += " (\(detail))"
                 }
             } catch {}
@@ -87,12 +88,15 @@ extension SceneRenderer {
     /// Decides whether following gives up after `error`: nil to try again (after a pause), or the
     /// outcome. A refused key gives up at once; fal not knowing the request too; anything else
     /// once the patience is spent.
-    private func giveUp(on error: Error, record: RunRecord, patience: inout Patience, permit: inout Permit) async
+    private func giveUp(
+        on error: Error, record: RunRecord, patience: inout Patience, permit: inout Permit
+    ) async
         -> ShotOutcome?
     {
         let name = record.shot
         let id = record.requestID ?? "?"
-        let advice = "request \(id) stays recorded: the render may still finish on fal, and running the same command again picks it up"
+        let advice =
+            "request \(id) stays recorded: the render may still finish on fal, and running the same command again picks it up"
         if let falError = error as? FalError {
             if case .untrustedHost = falError {
                 await permit.release()
@@ -108,7 +112,10 @@ extension SceneRenderer {
             }
             if case .http(404, _, _, _) = falError {
                 await permit.release()
-                return unfinished(name, "fal does not know request \(id) (HTTP 404); it stays recorded; run with --force --shot \(name) to render it again")
+                return unfinished(
+                    name,
+                    "fal does not know request \(id) (HTTP 404); it stays recorded; run with --force --shot \(name) to render it again"
+                )
             }
         }
         guard let remaining = patience.failed() else {
@@ -134,7 +141,8 @@ extension SceneRenderer {
             try await client.download(url: video.url, to: path, expectedSize: video.fileSize)
         } catch {
             if Task.isCancelled { return .interrupted }
-            return unfinished(name, "download failed: \(error); the render is paid for and recorded, run again to fetch it")
+            return unfinished(
+                name, "download failed: \(error); the render is paid for and recorded, run again to fetch it")
         }
         record.downloaded()
         var saved = true
@@ -155,7 +163,8 @@ extension SceneRenderer {
         if stale {
             return unfinished(
                 name,
-                "saved the render of the earlier version of this shot (request \(record.requestID ?? "?")); run again to render the changed shot")
+                "saved the render of the earlier version of this shot (request \(record.requestID ?? "?")); run again to render the changed shot"
+            )
         }
         return .done(path: path)
     }
@@ -193,7 +202,8 @@ extension FalError {
     var isRejectionAtResult: Bool {
         switch self {
         case .validation: return true
-        case .http(let status, _, _, _): return (400..<500).contains(status) && ![401, 403, 404, 408, 409, 429].contains(status)
+        case .http(let status, _, _, _):
+            return (400..<500).contains(status) && ![401, 403, 404, 408, 409, 429].contains(status)
         default: return false
         }
     }

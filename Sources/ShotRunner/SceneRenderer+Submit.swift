@@ -37,9 +37,13 @@ extension SceneRenderer {
             } catch {
                 stopSubmits(
                     "run records cannot be written",
-                    diagnosis: "cannot write the run record '\(store.recordPath(name))': \(error.reason); nothing was sent for it")
+                    diagnosis:
+                        "cannot write the run record '\(store.recordPath(name))': \(error.reason); nothing was sent for it"
+                )
                 await permit.release()
-                return fail(name, "not submitted: its record cannot be written (\(error.reason)); nothing was sent", remote: false)
+                return fail(
+                    name, "not submitted: its record cannot be written (\(error.reason)); nothing was sent",
+                    remote: false)
             }
             // The submit and its record are shielded from Ctrl-C: once the request may have
             // reached fal, its answer must be recorded, or a re-run would pay for it twice.
@@ -138,7 +142,9 @@ extension SceneRenderer {
 
     /// Asks fal about a request id from an error reply: follows it if fal knows it, submits anew if
     /// fal answers that it does not know it.
-    func confirm(_ record: RunRecord, plan: ShotPlan, uploads: UploadTable, permit: inout Permit) async
+    func confirm(
+        _ record: RunRecord, plan: ShotPlan, uploads: UploadTable, permit: inout Permit
+    ) async
         -> ShotOutcome
     {
         let name = plan.shot.name
@@ -180,4 +186,3 @@ extension Error {
         }
     }
 }
-

@@ -68,19 +68,23 @@ public enum ShotPlanner {
             let owner = record.scene ?? "another scene"
             if record.state == .submitting || record.state == .submitted {
                 return .hold(
-                    reason: "'\(store.recordPath(record.shot))' belongs to scene '\(owner)', whose request may still be "
+                    reason:
+                        "'\(store.recordPath(record.shot))' belongs to scene '\(owner)', whose request may still be "
                         + "running; render this scene into another folder with -o")
             }
             if force { return .submit(reason: "forced over scene '\(owner)''s record") }
             return .hold(
-                reason: "'\(store.recordPath(record.shot))' belongs to scene '\(owner)'; render this scene into another "
+                reason:
+                    "'\(store.recordPath(record.shot))' belongs to scene '\(owner)'; render this scene into another "
                     + "folder with -o, or run with --force to take the name over")
         case .record(let record):
             return action(for: record, fingerprint: fingerprint, videoExists: videoExists, force: force)
         }
     }
 
-    private static func action(for record: RunRecord, fingerprint: String, videoExists: Bool, force: Bool)
+    private static func action(
+        for record: RunRecord, fingerprint: String, videoExists: Bool, force: Bool
+    )
         -> ShotAction
     {
         switch record.state {
@@ -95,7 +99,8 @@ public enum ShotPlanner {
         case .submitted:
             guard let handle = record.handle else { return .hold(reason: "its record has no request URLs") }
             if record.fingerprint != fingerprint && force {
-                return .submit(reason: "forced; request \(handle.requestID) of the earlier version keeps running on fal")
+                return .submit(
+                    reason: "forced; request \(handle.requestID) of the earlier version keeps running on fal")
             }
             // Changed or not, a request fal accepted is followed to its end: it is paid for.
             return .resume(requestID: handle.requestID)
@@ -114,7 +119,9 @@ public enum ShotPlanner {
     }
 
     /// The content hash of every local file `shots` use, by resolved path.
-    public static func hashLocalFiles(of shots: [CompiledShot], in scene: CompiledScene) throws
+    public static func hashLocalFiles(
+        of shots: [CompiledShot], in scene: CompiledScene
+    ) throws
         -> [String: String]
     {
         var hashes: [String: String] = [:]

@@ -44,6 +44,7 @@ public final class RawHTTPConnection {
     private var buffer: [UInt8] = []
     private var closedByPeer = false
 
+    /// Connects to 127.0.0.1 on `port`.
     public init(port: Int) throws {
         #if os(Linux)
             descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -72,7 +73,9 @@ public final class RawHTTPConnection {
     deinit { close(descriptor) }
 
     /// Sends one request and reads one response.
-    public func send(_ method: String, _ target: String, headers: [String: String], body: [UInt8], keepAlive: Bool) throws
+    public func send(
+        _ method: String, _ target: String, headers: [String: String], body: [UInt8], keepAlive: Bool
+    ) throws
         -> RawHTTPResponse
     {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -136,7 +139,8 @@ public final class RawHTTPConnection {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         if (100..<200).contains(status) {
             return RawHTTPResponse(status: status, headers: headers, body: [], isComplete: true)
@@ -180,7 +184,8 @@ public final class RawHTTPConnection {
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<(start + needle.count)].elementsEqual(needle) {
             return start
         }
         return nil

@@ -103,7 +103,9 @@ struct Fault: Sendable, Equatable {
             }
             return .success(Fault(route: route, kind: .truncate(bytes: bytes), remaining: times))
         case "renderFail":
-            guard route == .submit else { return .failure(.init("a \"renderFail\" fault applies to route \"submit\" only")) }
+            guard route == .submit else {
+                return .failure(.init("a \"renderFail\" fault applies to route \"submit\" only"))
+            }
             let status = members["status"]?.integerValue ?? 500
             guard (400...599).contains(status) else {
                 return .failure(.init("a \"renderFail\" fault's \"status\" must be from 400 to 599"))

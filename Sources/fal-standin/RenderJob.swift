@@ -12,7 +12,8 @@ struct RenderFailure: Sendable, Equatable {
     var location: [JSON] = ["body"]
 
     /// The failure a cancel leaves behind.
-    static let cancelled = RenderFailure(message: "Request was cancelled", httpStatus: 400, errorType: "request_cancelled")
+    static let cancelled = RenderFailure(
+        message: "Request was cancelled", httpStatus: 400, errorType: "request_cancelled")
 
     /// The form kept in a `--state-dir`.
     var json: JSON {

@@ -70,7 +70,8 @@ struct StandInOptions: Sendable, Equatable {
         return options
     }
 
-    private static func number(_ text: String, for option: String, in range: ClosedRange<Int>) throws(ParseError) -> Int {
+    private static func number(_ text: String, for option: String, in range: ClosedRange<Int>) throws(ParseError) -> Int
+    {
         guard let value = Int(text), range.contains(value) else {
             throw .invalidValue(option: option, value: text)
         }

@@ -200,7 +200,8 @@ final class StandInRouter: Sendable {
     private func submit(_ request: StandInRequest, ownerAndAlias: String) -> StandInResponse {
         let requestID = Self.newID()
         guard let body = JSON.parse(request.body) else {
-            let problem = SubmitBodyValidator.problem(["body"], "Invalid JSON: the body could not be parsed", "json_invalid")
+            let problem = SubmitBodyValidator.problem(
+                ["body"], "Invalid JSON: the body could not be parsed", "json_invalid")
             return .reply(.json(422, ["detail": [problem]], requestID: requestID))
         }
         let validator = SubmitBodyValidator(ownFilesPrefix: request.baseURL + "/files/") { [self] path in
@@ -401,7 +402,8 @@ final class StandInRouter: Sendable {
         guard let stored = state.withLock({ $0.files[path] }) else {
             return .json(404, ["detail": "File not found"], requestID: requestID)
         }
-        return Self.bytesReply(stored.bytes, contentType: stored.contentType, method: request.method, requestID: requestID)
+        return Self.bytesReply(
+            stored.bytes, contentType: stored.contentType, method: request.method, requestID: requestID)
     }
 
     private func media(_ request: StandInRequest, fileName: String, requestID: String) -> HTTPReply {
@@ -410,7 +412,8 @@ final class StandInRouter: Sendable {
             || (fileName.hasSuffix(".mp4")
                 && state.withLock { $0.jobs[String(fileName.dropLast(".mp4".count))] != nil })
         guard known else { return .json(404, ["detail": "File not found"], requestID: requestID) }
-        return Self.bytesReply(SampleVideo.bytes, contentType: SampleVideo.contentType, method: request.method, requestID: requestID)
+        return Self.bytesReply(
+            SampleVideo.bytes, contentType: SampleVideo.contentType, method: request.method, requestID: requestID)
     }
 
     // MARK: - Control routes
@@ -523,14 +526,17 @@ final class StandInRouter: Sendable {
     }
 
     /// The reply of a `status` fault.
-    static func faultReply(code: Int, retryAfterSeconds: Int?, requestID: String?, body: JSON?, errorType: String?)
+    static func faultReply(
+        code: Int, retryAfterSeconds: Int?, requestID: String?, body: JSON?, errorType: String?
+    )
         -> HTTPReply
     {
         var reply: HTTPReply
         switch body {
         case .string(let text)?:
             // A string body is sent as raw text, e.g. an nginx error page.
-            reply = HTTPReply(status: code, headers: HTTPHeaders([("content-type", "text/html")]), body: Array(text.utf8))
+            reply = HTTPReply(
+                status: code, headers: HTTPHeaders([("content-type", "text/html")]), body: Array(text.utf8))
             if let requestID { reply.headers.add(name: "x-fal-request-id", value: requestID) }
         case let body?:
             reply = .json(code, body, requestID: requestID)
@@ -558,7 +564,10 @@ final class StandInRouter: Sendable {
         let lastComponent = name?.split(separator: "/").last.map(String.init) ?? ""
         let safe = String(
             lastComponent.unicodeScalars.map { scalar -> Character in
-                let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_".unicodeScalars.contains(scalar))
+                let allowed =
+                    scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || ".-_".unicodeScalars.contains(scalar))
                 return allowed ? Character(scalar) : "_"
             })
         return safe.isEmpty || safe.allSatisfy({ $0 == "." }) ? "upload.bin" : safe

@@ -24,7 +24,8 @@ struct SubmitBodyValidator {
         case nil:
             problems.append(Self.problem(["body", "prompt"], "Field required", "missing"))
         case .string(let prompt)? where prompt.isEmpty:
-            problems.append(Self.problem(["body", "prompt"], "String should have at least 1 character", "string_too_short"))
+            problems.append(
+                Self.problem(["body", "prompt"], "String should have at least 1 character", "string_too_short"))
         case .string?:
             break
         case .some:
@@ -100,11 +101,13 @@ struct SubmitBodyValidator {
         }
         if list.isEmpty {
             problems.append(
-                Self.problem(referencesLocation, "List should have at least 1 item after validation, not 0", "too_short"))
+                Self.problem(
+                    referencesLocation, "List should have at least 1 item after validation, not 0", "too_short"))
         } else if list.count > 3 {
             problems.append(
                 Self.problem(
-                    referencesLocation, "List should have at most 3 items after validation, not \(list.count)", "too_long"))
+                    referencesLocation, "List should have at most 3 items after validation, not \(list.count)",
+                    "too_long"))
         }
         for (index, reference) in list.enumerated() {
             checkURL(reference, at: referencesLocation + [.integer(index)], into: &problems)
@@ -117,14 +120,17 @@ struct SubmitBodyValidator {
             return
         }
         let lowercased = url.lowercased()
-        guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") || lowercased.hasPrefix("data:") else {
+        guard lowercased.hasPrefix("http://") || lowercased.hasPrefix("https://") || lowercased.hasPrefix("data:")
+        else {
             problems.append(Self.problem(location, "URL should start with http://, https:// or data:", "url_scheme"))
             return
         }
         if url.hasPrefix(ownFilesPrefix) {
             let path = "/files/" + url.dropFirst(ownFilesPrefix.count)
             if !fileExists(path) {
-                problems.append(Self.problem(location, "Failed to download the file: \(url) was never uploaded", "file_download_error"))
+                problems.append(
+                    Self.problem(
+                        location, "Failed to download the file: \(url) was never uploaded", "file_download_error"))
             }
         }
     }

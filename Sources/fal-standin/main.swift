@@ -55,7 +55,8 @@ let serverChannel: Channel
 do {
     serverChannel = try bootstrap.bind(host: options.host, port: options.port).wait()
 } catch {
-    FileHandle.standardError.write(Data("fal-standin: cannot listen on \(options.host):\(options.port): \(error)\n".utf8))
+    FileHandle.standardError.write(
+        Data("fal-standin: cannot listen on \(options.host):\(options.port): \(error)\n".utf8))
     exit(1)
 }
 guard let boundPort = serverChannel.localAddress?.port else {

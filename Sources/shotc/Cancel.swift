@@ -111,7 +111,9 @@ struct Cancel: AsyncParsableCommand {
                     case .alreadyCompleted:
                         // Finished and paid for: leave it recorded so the next run fetches the video.
                         record.accept(handle)
-                        Terminal.write("\(record.shot): request \(handle.requestID) had already finished; 'shotc run' fetches its video\n")
+                        Terminal.write(
+                            "\(record.shot): request \(handle.requestID) had already finished; 'shotc run' fetches its video\n"
+                        )
                     }
                     try store.save(record)
                 } catch {

@@ -39,7 +39,8 @@ struct Init: ParsableCommand {
         }
         for file in files {
             do {
-                try AtomicFile.makeDirectory(Path.directory(of: file.path).isEmpty ? "." : Path.directory(of: file.path))
+                try AtomicFile.makeDirectory(
+                    Path.directory(of: file.path).isEmpty ? "." : Path.directory(of: file.path))
                 try AtomicFile.write(Array(file.text.utf8), to: file.path)
             } catch {
                 Terminal.writeError("error: \(error)\n")
@@ -49,7 +50,8 @@ struct Init: ParsableCommand {
         let scene = files[0].path
         Terminal.write(
             "created " + files.map(\.path).joined(separator: ", ") + "\n"
-                + "next: shotc check \(scene)   then   shotc build \(scene) --cost   then   FAL_KEY=... shotc run \(scene)\n")
+                + "next: shotc check \(scene)   then   shotc build \(scene) --cost   then   FAL_KEY=... shotc run \(scene)\n"
+        )
     }
 }
 

@@ -74,12 +74,12 @@ struct Status: ParsableCommand {
             out += "; nothing to render\n"
         } else {
             let seconds = toRender.reduce(0) { $0 + $1.duration }
-            out += "; rendering the other \(toRender.count) (\(seconds) s) would cost about "
+            out +=
+                "; rendering the other \(toRender.count) (\(seconds) s) would cost about "
                 + "\(CostEstimate.roughDollars(estimate.totalMills)) (\(CostEstimate.dollars(estimate.totalMills)))\n"
         }
         Terminal.write(out)
     }
-
 
     /// `3 min`, `2 h` since an ISO 8601 time.
     private static func age(_ time: String?) -> String? {

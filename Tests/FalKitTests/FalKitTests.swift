@@ -56,7 +56,8 @@ import Testing
         defer { h.server.stop() }
         h.server.script("POST", "/fal-ai/kling-video/o1/standard/reference-to-video", [h.submitReply()])
         let body = Array(#"{"prompt":"a cat"}"#.utf8)
-        let handle = try await h.client.submit(endpointID: "fal-ai/kling-video/o1/standard/reference-to-video", body: body)
+        let handle = try await h.client.submit(
+            endpointID: "fal-ai/kling-video/o1/standard/reference-to-video", body: body)
         #expect(handle == h.handle.withPosition(3))
         let sent = try #require(h.server.requests.first)
         #expect(sent.method == "POST")
@@ -95,10 +96,12 @@ import Testing
     }
 
     /// fal_client's rule: a submit is repeated only where fal cannot have accepted it.
-    @Test(arguments: [
-        (408, nil, true), (409, nil, true), (429, nil, true), (502, nil, true), (503, nil, true), (504, nil, true),
-        (500, nil, false), (502, "req-9", false), (503, "req-9", false), (504, "req-9", false), (500, "req-9", false),
-    ] as [(Int, String?, Bool)])
+    @Test(
+        arguments: [
+            (408, nil, true), (409, nil, true), (429, nil, true), (502, nil, true), (503, nil, true), (504, nil, true),
+            (500, nil, false), (502, "req-9", false), (503, "req-9", false), (504, "req-9", false),
+            (500, "req-9", false),
+        ] as [(Int, String?, Bool)])
     func submitRetriesOnlyWhereFalCannotHaveAcceptedIt(status: Int, requestID: String?, retried: Bool) async throws {
         let h = try Harness()
         defer { h.server.stop() }
@@ -118,7 +121,8 @@ import Testing
 
     @Test func handleForARequestIDIsBuiltAsFalsClientsBuildIt() throws {
         let handle = try #require(
-            QueueHandle.forRequest("abc-123", endpointID: "fal-ai/kling-video/o1/standard/reference-to-video",
+            QueueHandle.forRequest(
+                "abc-123", endpointID: "fal-ai/kling-video/o1/standard/reference-to-video",
                 queue: "https://queue.fal.run"))
         #expect(handle.statusURL == "https://queue.fal.run/fal-ai/kling-video/requests/abc-123/status")
         #expect(handle.responseURL == "https://queue.fal.run/fal-ai/kling-video/requests/abc-123")
@@ -170,7 +174,9 @@ import Testing
             Issue.record("expected a validation error")
         } catch let FalError.validation(issues) {
             #expect(issues.count == 2)
-            #expect(issues[0] == ValidationIssue(loc: ["body", "duration"], message: "unexpected value", type: "literal_error"))
+            #expect(
+                issues[0]
+                    == ValidationIssue(loc: ["body", "duration"], message: "unexpected value", type: "literal_error"))
             #expect(issues[1].fieldPath == "elements.0.frontal_image_url")
         }
         #expect(h.server.requests.count == 1)
@@ -186,8 +192,14 @@ import Testing
         }
         h.server.script(
             "POST", "/fal-ai/y",
-            [.json(504, #"{"detail":"start timeout","error_type":"request_timeout"}"#, headers: [("X-Fal-Request-Timeout-Type", "user")])])
-        await #expect(throws: FalError.http(status: 504, detail: "start timeout", errorType: "request_timeout", requestID: nil)) {
+            [
+                .json(
+                    504, #"{"detail":"start timeout","error_type":"request_timeout"}"#,
+                    headers: [("X-Fal-Request-Timeout-Type", "user")])
+            ])
+        await #expect(
+            throws: FalError.http(status: 504, detail: "start timeout", errorType: "request_timeout", requestID: nil)
+        ) {
             try await h.client.submit(endpointID: "fal-ai/y", body: Array("{}".utf8))
         }
         #expect(h.server.requests.count == 2)
@@ -214,20 +226,32 @@ import Testing
             "GET", path,
             [
                 .json(202, #"{"status":"IN_QUEUE","queue_position":2,"response_url":"x"}"#),
-                .json(202, #"{"status":"IN_PROGRESS","logs":[{"message":"rendering","level":"INFO","source":"USER","timestamp":"2026-01-01T00:00:01Z"}]}"#),
+                .json(
+                    202,
+                    #"{"status":"IN_PROGRESS","logs":[{"message":"rendering","level":"INFO","source":"USER","timestamp":"2026-01-01T00:00:01Z"}]}"#
+                ),
                 .json(202, #"{"status":"IN_PROGRESS","logs":null}"#),
                 .json(200, #"{"status":"COMPLETED","logs":[],"metrics":{"inference_time":12.5}}"#),
-                .json(200, #"{"status":"COMPLETED","logs":null,"error":"Content policy violation","error_type":"content_policy_violation"}"#),
+                .json(
+                    200,
+                    #"{"status":"COMPLETED","logs":null,"error":"Content policy violation","error_type":"content_policy_violation"}"#
+                ),
             ])
         #expect(try await h.client.status(h.handle) == .inQueue(position: 2))
         #expect(
             try await h.client.status(h.handle)
-                == .inProgress(logs: [RequestLog(message: "rendering", level: "INFO", timestamp: "2026-01-01T00:00:01Z")]))
+                == .inProgress(logs: [
+                    RequestLog(message: "rendering", level: "INFO", timestamp: "2026-01-01T00:00:01Z")
+                ]))
         #expect(try await h.client.status(h.handle) == .inProgress(logs: []))
-        #expect(try await h.client.status(h.handle) == .completed(logs: [], error: nil, errorType: nil, inferenceTime: 12.5))
+        #expect(
+            try await h.client.status(h.handle) == .completed(logs: [], error: nil, errorType: nil, inferenceTime: 12.5)
+        )
         #expect(
             try await h.client.status(h.handle)
-                == .completed(logs: [], error: "Content policy violation", errorType: "content_policy_violation", inferenceTime: nil))
+                == .completed(
+                    logs: [], error: "Content policy violation", errorType: "content_policy_violation",
+                    inferenceTime: nil))
         #expect(h.server.requests.allSatisfy { $0.target.hasSuffix("?logs=1") })
     }
 
@@ -254,7 +278,10 @@ import Testing
         let chunks = stride(from: 0, to: bytes.count, by: 7).map { Array(bytes[$0..<min($0 + 7, bytes.count)]) }
         h.server.script(
             "GET", "/fal-ai/kling-video/requests/req-1/status/stream",
-            [ScriptedResponse(status: 200, headers: [("Content-Type", "text/event-stream")], chunks: chunks, chunkDelay: 0.001)])
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Type", "text/event-stream")], chunks: chunks, chunkDelay: 0.001)
+            ])
         var seen: [QueueStatus] = []
         for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
         #expect(
@@ -273,7 +300,8 @@ import Testing
     @Test func statusUpdatesFallBackToPollingWithBackoff() async throws {
         let h = try Harness()
         defer { h.server.stop() }
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status/stream", [.json(404, #"{"detail":"Not found"}"#)])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status/stream", [.json(404, #"{"detail":"Not found"}"#)])
         h.server.script(
             "GET", "/fal-ai/kling-video/requests/req-1/status",
             [
@@ -281,7 +309,10 @@ import Testing
                 .json(202, #"{"status":"IN_QUEUE","queue_position":1}"#),
                 .json(202, #"{"status":"IN_PROGRESS","logs":[{"message":"a","level":"INFO","timestamp":"t1"}]}"#),
                 .json(202, #"{"status":"IN_PROGRESS","logs":[{"message":"a","level":"INFO","timestamp":"t1"}]}"#),
-                .json(202, #"{"status":"IN_PROGRESS","logs":[{"message":"a","level":"INFO","timestamp":"t1"},{"message":"b","level":"INFO","timestamp":"t2"}]}"#),
+                .json(
+                    202,
+                    #"{"status":"IN_PROGRESS","logs":[{"message":"a","level":"INFO","timestamp":"t1"},{"message":"b","level":"INFO","timestamp":"t2"}]}"#
+                ),
                 .json(200, #"{"status":"COMPLETED","logs":[{"message":"b","level":"INFO","timestamp":"t2"}]}"#),
             ])
         var seen: [QueueStatus] = []
@@ -302,8 +333,13 @@ import Testing
         defer { h.server.stop() }
         h.server.script(
             "GET", "/fal-ai/kling-video/requests/req-1/status/stream",
-            [ScriptedResponse(status: 200, headers: [("Content-Type", "text/event-stream")], chunks: [Array(": hi\n\n".utf8)], chunkDelay: 60)])
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
+            [
+                ScriptedResponse(
+                    status: 200, headers: [("Content-Type", "text/event-stream")], chunks: [Array(": hi\n\n".utf8)],
+                    chunkDelay: 60)
+            ])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
         let started = Date()
         var seen: [QueueStatus] = []
         for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
@@ -317,28 +353,38 @@ import Testing
         let h = try Harness()
         defer { h.server.stop() }
         let path = "/fal-ai/kling-video/requests/req-1"
-        let json = #"{"video":{"url":"http://127.0.0.1/media/r.mp4","content_type":"video/mp4","file_name":"r.mp4","file_size":1234}}"#
+        let json =
+            #"{"video":{"url":"http://127.0.0.1/media/r.mp4","content_type":"video/mp4","file_name":"r.mp4","file_size":1234}}"#
         h.server.script(
             "GET", path,
             [
                 .json(200, json, headers: [("x-fal-request-id", "req-1")]),
-                .json(422, #"{"detail":[{"loc":["body","prompt"],"msg":"Content policy violation","type":"content_policy_violation"}]}"#),
+                .json(
+                    422,
+                    #"{"detail":[{"loc":["body","prompt"],"msg":"Content policy violation","type":"content_policy_violation"}]}"#
+                ),
                 .json(500, #"{"detail":"Internal Server Error"}"#, headers: [("x-fal-request-id", "req-1")]),
             ])
         let result = try await h.client.result(h.handle)
-        #expect(result.video == FalFile(url: "http://127.0.0.1/media/r.mp4", contentType: "video/mp4", fileName: "r.mp4", fileSize: 1234))
+        #expect(
+            result.video
+                == FalFile(
+                    url: "http://127.0.0.1/media/r.mp4", contentType: "video/mp4", fileName: "r.mp4", fileSize: 1234))
         #expect(result.rawJSON == Array(json.utf8))
         #expect(result.requestID == "req-1")
         // A 4xx is fal's answer about the request: returned as it is, not retried.
         await #expect(
             throws: FalError.validation([
-                ValidationIssue(loc: ["body", "prompt"], message: "Content policy violation", type: "content_policy_violation")
+                ValidationIssue(
+                    loc: ["body", "prompt"], message: "Content policy violation", type: "content_policy_violation")
             ])
         ) { try await h.client.result(h.handle) }
         #expect(h.server.requests("GET", path).count == 2)
         // A 500 at the result says nothing about the render: retried like any transient failure,
         // then reported as the HTTP error it is (the caller decides what it means).
-        await #expect(throws: FalError.http(status: 500, detail: "Internal Server Error", errorType: nil, requestID: "req-1")) {
+        await #expect(
+            throws: FalError.http(status: 500, detail: "Internal Server Error", errorType: nil, requestID: "req-1")
+        ) {
             try await h.client.result(h.handle, retrying: false)
         }
         #expect(h.server.requests("GET", path).count == 3)

@@ -16,7 +16,8 @@ private func request(
     let (path, query) = StandInRequest.splitTarget(target)
     var headers = HTTPHeaders()
     if let key { headers.add(name: "authorization", value: "Key \(key)") }
-    return StandInRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8), baseURL: base)
+    return StandInRequest(
+        method: method, path: path, query: query, headers: headers, body: Array(body.utf8), baseURL: base)
 }
 
 private func reply(_ response: StandInResponse) throws -> (status: Int, object: [String: Any], headers: HTTPHeaders) {
@@ -62,7 +63,8 @@ private struct RouterTestError: Error, CustomStringConvertible {
     @Test("a status fault answers in place of the route, then the route works again")
     func faultsAreTakenOnce() throws {
         let added = try reply(
-            router.respond(to: request(.POST, "/_standin/faults", body: #"{"route":"submit","kind":"status","status":503}"#)))
+            router.respond(
+                to: request(.POST, "/_standin/faults", body: #"{"route":"submit","kind":"status","status":503}"#)))
         #expect(added.status == 200)
         let body = #"{"prompt":"a","duration":"5","aspect_ratio":"16:9"}"#
         #expect(try reply(router.respond(to: request(.POST, kling, body: body))).status == 503)

@@ -19,7 +19,9 @@ private let observableTimeline = ["--queue-ms", "300", "--progress-ms", "300"]
 struct StandInTests {
     // MARK: Queue
 
-    @Test("submit answers 200 with absolute owner/alias URLs, then status goes 202 IN_QUEUE, 202 IN_PROGRESS, 200 COMPLETED")
+    @Test(
+        "submit answers 200 with absolute owner/alias URLs, then status goes 202 IN_QUEUE, 202 IN_PROGRESS, 200 COMPLETED"
+    )
     func submitAndStatusProgression() throws {
         let standIn = try StandInProcess(arguments: observableTimeline)
         defer { standIn.stop() }
@@ -224,9 +226,17 @@ struct StandInTests {
         #expect(
             try locations([
                 "prompt": "x",
-                "elements": [["frontal_image_url": "https://a/b.png", "reference_image_urls": ["https://a/1", "https://a/2", "https://a/3", "https://a/4"]]],
+                "elements": [
+                    [
+                        "frontal_image_url": "https://a/b.png",
+                        "reference_image_urls": ["https://a/1", "https://a/2", "https://a/3", "https://a/4"],
+                    ]
+                ],
             ]) == [["body", "elements", "0", "reference_image_urls"]])
-        #expect(try locations(["prompt": "x", "image_urls": ["\(standIn.baseURL)/files/99/missing.png"]]) == [["body", "image_urls", "0"]])
+        #expect(
+            try locations(["prompt": "x", "image_urls": ["\(standIn.baseURL)/files/99/missing.png"]]) == [
+                ["body", "image_urls", "0"]
+            ])
 
         let malformed = try client.send("POST", "/\(kling)", body: Array("{\"prompt\": ".utf8))
         #expect(malformed.status == 422)
@@ -315,7 +325,10 @@ struct StandInTests {
         let client = StandInClient(port: standIn.port)
         try client.addFaults([
             ["route": "submit", "kind": "status", "status": 429, "retryAfter": 1, "times": 2],
-            ["route": "submit", "kind": "status", "status": 503, "omitRequestID": true, "body": "<html>502 nginx</html>"],
+            [
+                "route": "submit", "kind": "status", "status": 503, "omitRequestID": true,
+                "body": "<html>502 nginx</html>",
+            ],
             ["route": "submit", "kind": "status", "status": 500, "body": ["detail": "custom"]],
         ])
         for _ in 0..<2 {
@@ -417,7 +430,8 @@ struct StandInTests {
         defer { standIn.stop() }
         let client = StandInClient(port: standIn.port, authorization: nil)
         let reply = try client.send(
-            "POST", "/_standin/faults", json: [["route": "submit", "kind": "drop"], ["route": "nowhere", "kind": "drop"]])
+            "POST", "/_standin/faults",
+            json: [["route": "submit", "kind": "drop"], ["route": "nowhere", "kind": "drop"]])
         #expect(reply.status == 400)
         #expect(try client.send("GET", "/media/sample.mp4").status == 200)
     }
@@ -506,19 +520,23 @@ struct StandInTests {
         defer { standIn.stop() }
         let client = StandInClient(port: standIn.port)
         let initiated = try client.send(
-            "POST", "/storage/upload/initiate?storage_type=gcs", json: ["file_name": "ref.jpg", "content_type": "image/jpeg"])
+            "POST", "/storage/upload/initiate?storage_type=gcs",
+            json: ["file_name": "ref.jpg", "content_type": "image/jpeg"])
         #expect(initiated.status == 200)
         let uploadURL = try #require(try initiated.object()["upload_url"] as? String)
         let fileURL = try #require(try initiated.object()["file_url"] as? String)
         #expect(uploadURL.hasPrefix(standIn.baseURL + "/upload/"))
         #expect(fileURL.hasPrefix(standIn.baseURL + "/files/"))
         #expect(fileURL.hasSuffix("/ref.jpg"))
-        #expect(try client.send("GET", String(fileURL.dropFirst(standIn.baseURL.count))).status == 404, "not there before the PUT")
+        #expect(
+            try client.send("GET", String(fileURL.dropFirst(standIn.baseURL.count))).status == 404,
+            "not there before the PUT")
 
         let bytes = Array("jpeg bytes".utf8)
         let unsigned = StandInClient(port: standIn.port, authorization: nil)
         let put = try unsigned.send(
-            "PUT", String(uploadURL.dropFirst(standIn.baseURL.count)), headers: ["Content-Type": "image/jpeg"], body: bytes)
+            "PUT", String(uploadURL.dropFirst(standIn.baseURL.count)), headers: ["Content-Type": "image/jpeg"],
+            body: bytes)
         #expect(put.status == 200)
         let download = try client.send("GET", String(fileURL.dropFirst(standIn.baseURL.count)))
         #expect(download.body == bytes)
@@ -572,13 +590,14 @@ struct StandInTests {
     }
 }
 
-
 /// Sends each request on a new connection, with `Authorization` unless it is nil (shared by the stand-in tests).
 struct StandInClient: Sendable {
     var port: Int
     var authorization: String? = "Key test-key"
 
-    func send(_ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []) throws
+    func send(
+        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
+    ) throws
         -> RawHTTPResponse
     {
         var allHeaders = headers

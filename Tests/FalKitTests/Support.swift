@@ -35,7 +35,8 @@ struct Harness {
         let base = server.baseURL
         client = FalClient(
             key: try FalKey(testKey), endpoints: FalEndpoints(queue: base, rest: base, cdn: base), http: http,
-            retryPolicy: policy, polling: PollingPolicy(streamIdleTimeout: streamIdleTimeout, streamEventTimeout: streamEventTimeout),
+            retryPolicy: policy,
+            polling: PollingPolicy(streamIdleTimeout: streamIdleTimeout, streamEventTimeout: streamEventTimeout),
             onRetry: { retries.append($0) })
     }
 

@@ -20,7 +20,9 @@ import Testing
         let urls = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    try await client.upload(data: Array(repeating: UInt8(index), count: 1000), contentType: "image/png", fileName: "cat.png")
+                    try await client.upload(
+                        data: Array(repeating: UInt8(index), count: 1000), contentType: "image/png", fileName: "cat.png"
+                    )
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -51,8 +53,10 @@ import Testing
         let h = try Harness()
         defer { h.server.stop() }
         let video = (0..<5000).map { UInt8($0 % 251) }
-        h.server.script("GET", "/media/r.mp4", [ScriptedResponse(status: 302, headers: [("Location", "\(h.base)/cdn/r.mp4")])])
-        h.server.script("GET", "/cdn/r.mp4", [ScriptedResponse(status: 200, headers: [("Content-Type", "video/mp4")], body: video)])
+        h.server.script(
+            "GET", "/media/r.mp4", [ScriptedResponse(status: 302, headers: [("Location", "\(h.base)/cdn/r.mp4")])])
+        h.server.script(
+            "GET", "/cdn/r.mp4", [ScriptedResponse(status: 200, headers: [("Content-Type", "video/mp4")], body: video)])
         let path = temporaryPath("shot.mp4")
         try await h.client.download(url: "\(h.base)/media/r.mp4", to: path, expectedSize: video.count)
         #expect(FileManager.default.contents(atPath: path) == Data(video))
@@ -78,7 +82,10 @@ import Testing
         let video = Array(repeating: UInt8(9), count: 4000)
         h.server.script(
             "GET", "/media/r.mp4",
-            [ScriptedResponse(status: 200, body: video, closeAfterBytes: 100), ScriptedResponse(status: 200, body: video)])
+            [
+                ScriptedResponse(status: 200, body: video, closeAfterBytes: 100),
+                ScriptedResponse(status: 200, body: video),
+            ])
         let path = temporaryPath("shot.mp4")
         try await h.client.download(url: "\(h.base)/media/r.mp4", to: path, expectedSize: nil)
         #expect(FileManager.default.contents(atPath: path)?.count == 4000)
@@ -120,7 +127,8 @@ import Testing
     }
 
     /// The task's result, or nil if it has none after `seconds` (the task is then left behind).
-    private static func result<T: Sendable>(of task: Task<T, Error>, within seconds: Double) async -> Result<T, Error>? {
+    private static func result<T: Sendable>(of task: Task<T, Error>, within seconds: Double) async -> Result<T, Error>?
+    {
         let once = Once()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, Error>?, Never>) in
             Task {
@@ -218,7 +226,8 @@ import Testing
         let h = try Harness(maxAttempts: 2)
         defer { h.server.stop() }
         h.server.script("POST", "/fal-ai/x", [.json(429, #"{"detail":"slow down"}"#), h.submitReply()])
-        h.server.script("GET", "/fal-ai/kling-video/requests/req-1/status", [.json(401, #"{"detail":"Invalid authentication"}"#)])
+        h.server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(401, #"{"detail":"Invalid authentication"}"#)])
         let handle = try await h.client.submit(endpointID: "fal-ai/x", body: Array("{}".utf8))
         var errorText = ""
         do { _ = try await h.client.status(handle) } catch { errorText = "\(error) \(String(reflecting: error))" }

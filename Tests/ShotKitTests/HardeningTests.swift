@@ -7,7 +7,9 @@ import Testing
 @Suite struct HardeningTests {
     // MARK: Helpers
 
-    private func compile(_ text: String, as path: String = "t.shot", fileSystem: any FileSystem = LocalFileSystem()) -> Compilation {
+    private func compile(
+        _ text: String, as path: String = "t.shot", fileSystem: any FileSystem = LocalFileSystem()
+    ) -> Compilation {
         Compiler.compile(path: path, text: Array(text.utf8), fileSystem: fileSystem)
     }
 
@@ -72,7 +74,8 @@ import Testing
         let compilation = compile("import \"\(device)\"\n")
         let diagnostic = try #require(compilation.diagnostics.sorted.first)
         #expect(diagnostic.code == .fileUnreadable)
-        #expect(diagnostic.message == "cannot read imported file '\(device)': it is a character device, not a regular file")
+        #expect(
+            diagnostic.message == "cannot read imported file '\(device)': it is a character device, not a regular file")
         #expect(diagnostic.span?.start == 7)
     }
 
@@ -81,13 +84,17 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(mkfifo(dir + "/pipe.shot", 0o600) == 0)
         #expect(mkfifo(dir + "/pipe.png", 0o600) == 0)
-        try write("import \"pipe.shot\"\n" + Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "pipe.png") + "shot a\n  @mara\n", dir + "/scene.shot")
+        try write(
+            "import \"pipe.shot\"\n"
+                + Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "pipe.png")
+                + "shot a\n  @mara\n", dir + "/scene.shot")
         let compilation = Compiler.compile(path: dir + "/scene.shot")
         let messages = compilation.diagnostics.sorted.map { "\($0.code.id) \($0.message)" }
-        #expect(messages == [
-            "E0402 cannot read imported file '\(dir)/pipe.shot': it is a named pipe (FIFO), not a regular file",
-            "E0302 cannot read image file 'pipe.png': it is a named pipe (FIFO), not a regular file",
-        ])
+        #expect(
+            messages == [
+                "E0402 cannot read imported file '\(dir)/pipe.shot': it is a named pipe (FIFO), not a regular file",
+                "E0302 cannot read image file 'pipe.png': it is a named pipe (FIFO), not a regular file",
+            ])
     }
 
     @Test func readErrorIsReportedNotTakenForAnEmptyFile() throws {
@@ -126,7 +133,9 @@ import Testing
         let header = FuzzFileSystem.png
         #expect(FileManager.default.createFile(atPath: dir + "/big.png", contents: Data(header)))
         #expect(truncate(dir + "/big.png", 20 * 1024 * 1024) == 0)
-        try write(Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "big.png") + "shot a\n  @mara\n", dir + "/scene.shot")
+        try write(
+            Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "big.png") + "shot a\n  @mara\n",
+            dir + "/scene.shot")
         let compilation = Compiler.compile(path: dir + "/scene.shot")
         #expect(compilation.diagnostics.sorted.map(\.message) == ["'big.png' is 20.0 MB; fal accepts at most 10 MB"])
     }
@@ -138,7 +147,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/x/sub", withIntermediateDirectories: true)
         try write(Self.element, dir + "/x/sub/c.shot")
-        try write("""
+        try write(
+            """
             import "\(dir)/x/sub/c.shot"
             import "../x/sub/c.shot"
             import "sub/../sub/c.shot"
@@ -160,14 +170,18 @@ import Testing
         let diagnostics = compilation.diagnostics.sorted
         #expect(diagnostics.map(\.code.id) == ["E0401"], "\(rendered(compilation))")
         #expect(diagnostics.first?.message == "import cycle: '\(dir)/chain.shot' → '\(dir)/x/chain.shot'")
-        #expect(diagnostics.first?.notes.map(\.message) == ["'\(dir)/x/chain.shot' is the same file as '\(dir)/chain.shot'"])
+        #expect(
+            diagnostics.first?.notes.map(\.message) == ["'\(dir)/x/chain.shot' is the same file as '\(dir)/chain.shot'"]
+        )
     }
 
     @Test func fileSystemThatCannotIdentifyFilesStillEnds() {
         // Every path exists and imports one level deeper: only the depth cap ends it.
         struct Endless: FileSystem {
             func read(_ path: String) throws(FileReadError) -> [UInt8] { Array("import \"d/s.shot\"\n".utf8) }
-            func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] { Array(try read(path).prefix(count)) }
+            func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
+                Array(try read(path).prefix(count))
+            }
             func size(_ path: String) throws(FileReadError) -> Int { try read(path).count }
         }
         let compilation = Compiler.compile(path: "s.shot", fileSystem: Endless())
@@ -184,7 +198,9 @@ import Testing
         shortIHDR[11] = 5
         let idatFirst = signature + [0, 0, 0, 13] + Array("IDAT".utf8) + Array(png[16...])
         let jpegNoFrame: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9]
-        let jpegZeroSegment: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80]
+        let jpegZeroSegment: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80,
+        ]
         return [
             ("png14", Array(png.prefix(14))), ("signature", signature), ("ihdr5", shortIHDR),
             ("idatFirst", idatFirst), ("jpegNoFrame", jpegNoFrame), ("jpegZeroSegment", jpegZeroSegment),
@@ -198,7 +214,9 @@ import Testing
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(FileManager.default.createFile(atPath: dir + "/i.png", contents: Data(bytes)))
-        try write(Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "i.png") + "shot a\n  @mara\n", dir + "/scene.shot")
+        try write(
+            Self.element.replacingOccurrences(of: "https://example.com/m.png", with: "i.png") + "shot a\n  @mara\n",
+            dir + "/scene.shot")
         let compilation = Compiler.compile(path: dir + "/scene.shot")
         #expect(codes(compilation).filter { $0.hasPrefix("E") } == ["E0307"], "\(name): \(rendered(compilation))")
         #expect(compilation.scene == nil)
@@ -225,8 +243,13 @@ import Testing
         let over = scene(String(repeating: "a", count: Analyzer.maxShotNameBytes + 1))
         let diagnostic = try #require(over.diagnostics.sorted.first)
         #expect(diagnostic.code == .invalidName)
-        #expect(diagnostic.message == "shot name '\(String(repeating: "a", count: 24))…' is 201 bytes long; shot names are at most 200 bytes")
-        #expect(over.sources[try #require(diagnostic.span).file].text(of: try #require(diagnostic.span)) == String(repeating: "a", count: 201))
+        #expect(
+            diagnostic.message
+                == "shot name '\(String(repeating: "a", count: 24))…' is 201 bytes long; shot names are at most 200 bytes"
+        )
+        #expect(
+            over.sources[try #require(diagnostic.span).file].text(of: try #require(diagnostic.span))
+                == String(repeating: "a", count: 201))
         // Bytes, not characters: 101 two-byte letters are 202 bytes.
         let accented = scene(String(repeating: "é", count: 101))
         #expect(codes(accented) == ["E0010"])
@@ -259,14 +282,20 @@ import Testing
             let b = try #require(other.scene, "\(path) with \(ending.debugDescription): \(rendered(other))")
             var builderA = RequestBuilder(scene: a)
             var builderB = RequestBuilder(scene: b)
-            #expect(try builderA.buildArray(a.shots, images: .writtenPaths) == builderB.buildArray(b.shots, images: .writtenPaths))
+            #expect(
+                try builderA.buildArray(a.shots, images: .writtenPaths)
+                    == builderB.buildArray(b.shots, images: .writtenPaths))
         }
     }
 
-    @Test(arguments: [("\u{0}", "U+0000"), ("\u{1B}", "U+001B"), ("\u{7F}", "U+007F"), ("\u{85}", "U+0085"), ("\u{2028}", "U+2028")])
+    @Test(arguments: [
+        ("\u{0}", "U+0000"), ("\u{1B}", "U+001B"), ("\u{7F}", "U+007F"), ("\u{85}", "U+0085"), ("\u{2028}", "U+2028"),
+    ])
     func controlCharacterInProseIsAnErrorInBothSurfaces(character: String, code: String) throws {
         let shot = compile(Self.element + "shot a\n  @mara wa\(character)lks\n")
-        let yaml = compile("characters:\n  mara:\n    front: https://example.com/m.png\n    refs: https://example.com/s.png\nshots:\n  a:\n    prompt: \"@mara wa\(character)lks\"\n", as: "t.yaml")
+        let yaml = compile(
+            "characters:\n  mara:\n    front: https://example.com/m.png\n    refs: https://example.com/s.png\nshots:\n  a:\n    prompt: \"@mara wa\(character)lks\"\n",
+            as: "t.yaml")
         for compilation in [shot, yaml] {
             let diagnostic = try #require(compilation.diagnostics.sorted.first)
             #expect(diagnostic.code == .controlCharacter)
@@ -285,7 +314,8 @@ import Testing
     // MARK: 7. Invisible characters are escaped
 
     @Test func invisibleCharactersInMessagesAreEscaped() throws {
-        let compilation = compile("character m\u{200B}ara\n  front https://e.com/a.png\n  refs https://e.com/b.png\nshot a\n  @mara\n")
+        let compilation = compile(
+            "character m\u{200B}ara\n  front https://e.com/a.png\n  refs https://e.com/b.png\nshot a\n  @mara\n")
         let output = rendered(compilation)
         #expect(output.contains("error[E0010]: invalid name 'm\\u{200B}ara'"), "\(output)")
         #expect(output.contains("1 | character m\\u{200B}ara\n  |           ^^^^^^^^^^^^"), "\(output)")
@@ -304,6 +334,8 @@ import Testing
         var sources = SourceMap()
         let id = sources.add(path: "t.shot", bytes: Array("ab\u{202E}\u{0}cd".utf8))
         let diagnostic = Diagnostic(.yamlSyntax, "x", at: SourceSpan(file: id, start: 6, end: 8))
-        #expect(DiagnosticRenderer(sources: sources).render(diagnostic) == "t.shot:1:5: error[E0020]: x\n  |\n1 | ab\\u{202E}\\u{0}cd\n  |                ^^\n")
+        #expect(
+            DiagnosticRenderer(sources: sources).render(diagnostic)
+                == "t.shot:1:5: error[E0020]: x\n  |\n1 | ab\\u{202E}\\u{0}cd\n  |                ^^\n")
     }
 }

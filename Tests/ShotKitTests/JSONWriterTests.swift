@@ -8,24 +8,27 @@ import Testing
     ])
 
     @Test func prettyMatchesTwoSpaceIndentation() {
-        #expect(sample.rendered(pretty: true) == """
-            {
-              "name": "a\\"b",
-              "empty": [],
-              "nothing": {},
-              "list": [
-                1,
-                true,
-                null,
+        #expect(
+            sample.rendered(pretty: true) == """
                 {
-                  "x": [
-                    "y"
+                  "name": "a\\"b",
+                  "empty": [],
+                  "nothing": {},
+                  "list": [
+                    1,
+                    true,
+                    null,
+                    {
+                      "x": [
+                        "y"
+                      ]
+                    }
                   ]
                 }
-              ]
-            }
-            """)
-        #expect(sample.rendered(pretty: false) == #"{"name":"a\"b","empty":[],"nothing":{},"list":[1,true,null,{"x":["y"]}]}"#)
+                """)
+        #expect(
+            sample.rendered(pretty: false)
+                == #"{"name":"a\"b","empty":[],"nothing":{},"list":[1,true,null,{"x":["y"]}]}"#)
     }
 
     @Test func chunkedOutputIsTheSameText() {

@@ -140,14 +140,16 @@ private func dumpTokens(_ text: String, _ mode: TokenMode = .header) -> String {
     /// span it reports lies in the file.
     @Test func garbageNeverTraps() {
         var generator = SplitMix64(seed: 0x5EED)
-        let alphabet = Array("shot character prop image style import model duration aspect front refs note \"\\#,:@ \t\r\n5s16:9".utf8)
+        let alphabet = Array(
+            "shot character prop image style import model duration aspect front refs note \"\\#,:@ \t\r\n5s16:9".utf8)
         for round in 0..<400 {
             let length = Int(generator.next() % 300)
             var bytes: [UInt8] = []
             for _ in 0..<length {
                 let roll = generator.next()
                 bytes.append(
-                    roll % 4 == 0 ? UInt8(truncatingIfNeeded: roll >> 8)
+                    roll % 4 == 0
+                        ? UInt8(truncatingIfNeeded: roll >> 8)
                         : alphabet[Int((roll >> 8) % UInt64(alphabet.count))])
             }
             if round % 5 == 0 { bytes = [0xEF, 0xBB, 0xBF] + bytes }

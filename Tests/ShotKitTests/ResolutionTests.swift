@@ -54,9 +54,10 @@ import Testing
         #expect(shot.elements.map { scene.references[$0].name } == ["mara"])
         var builder = RequestBuilder(scene: scene)
         let body = try builder.body(for: shot, images: .writtenPaths)
-        #expect(body.rendered(pretty: false) == """
-            {"prompt":"@Image1 light falls on @Element1; @Image2 behind @Element1","image_urls":["https://example.com/ghibli.png","https://example.com/ruin.png"],"elements":[{"frontal_image_url":"https://example.com/mara.png","reference_image_urls":["https://example.com/mara-side.png"]}],"duration":"5","aspect_ratio":"16:9"}
-            """)
+        #expect(
+            body.rendered(pretty: false) == """
+                {"prompt":"@Image1 light falls on @Element1; @Image2 behind @Element1","image_urls":["https://example.com/ghibli.png","https://example.com/ruin.png"],"elements":[{"frontal_image_url":"https://example.com/mara.png","reference_image_urls":["https://example.com/mara-side.png"]}],"duration":"5","aspect_ratio":"16:9"}
+                """)
     }
 
     /// Numbering restarts in each shot, and unmentioned references are not sent.
@@ -113,8 +114,10 @@ import Testing
         let info = ImageProbe.probe(png, byteCount: 1000)
         #expect(info == ImageInfo(format: .png, width: 512, height: 300, byteCount: 1000))
         // A JPEG with an APP0 segment before its SOF0 frame header.
-        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00,
-            0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0x68, 0x02, 0x80, 0x01, 0x01, 0x11, 0x00]
+        let jpeg: [UInt8] = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00,
+            0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0x68, 0x02, 0x80, 0x01, 0x01, 0x11, 0x00,
+        ]
         #expect(ImageProbe.probe(jpeg, byteCount: 21)?.width == 640)
         #expect(ImageProbe.probe(jpeg, byteCount: 21)?.height == 360)
         #expect(ImageProbe.probe(Array("not an image".utf8), byteCount: 12) == nil)
@@ -132,7 +135,9 @@ import Testing
             fixed.replaceSubrange(edit.span.start..<edit.span.end, with: Array(edit.replacement.utf8))
         }
         #expect(file.bytes == Array(text.utf8))
-        #expect(String(decoding: fixed, as: UTF8.self) == "model pro\nimage ruin https://example.com/r.png\nshot a 5s 16:9\n  @ruin at dusk.\n")
+        #expect(
+            String(decoding: fixed, as: UTF8.self)
+                == "model pro\nimage ruin https://example.com/r.png\nshot a 5s 16:9\n  @ruin at dusk.\n")
         let recompiled = Compiler.compile(path: "t.shot", text: fixed)
         #expect(recompiled.diagnostics.sorted.isEmpty, "\(recompiled.diagnostics.sorted)")
     }

@@ -104,9 +104,10 @@ func parseShot(_ text: String) -> ShotParse { parseShot(bytes: Array(text.utf8))
                   prose "A slow 180-degree orbit around @mara, @ghibli palette."
                 """)
         #expect(parsed.scene.surface == .shot)
-        #expect(parsed.scene.comments.map(\.text) == [
-            "# The Greenhouse. A line whose first non-blank character is '#' is a comment."
-        ])
+        #expect(
+            parsed.scene.comments.map(\.text) == [
+                "# The Greenhouse. A line whose first non-blank character is '#' is a comment."
+            ])
     }
 
     @Test func specExampleProseIsExact() {
@@ -366,7 +367,8 @@ func parseShot(_ text: String) -> ShotParse { parseShot(bytes: Array(text.utf8))
     }
 
     @Test func refsSeparatorErrors() {
-        let parsed = parseShot("prop p\n  refs a.png,,b.png\n  front f.png\nprop q\n  refs , a.png\nprop r\n  refs a.png,\n")
+        let parsed = parseShot(
+            "prop p\n  refs a.png,,b.png\n  front f.png\nprop q\n  refs , a.png\nprop r\n  refs a.png,\n")
         #expect(
             parsed.diagnostics == """
                 2:14 E0005 expected an image value, found ','

@@ -289,9 +289,10 @@ private let specExample = """
             parsed.scene.declarations.map { parsed.file.text(of: $0.span) } == [
                 "mara:\n    front: a.png\n    refs:\n      - b.png", "stone: {front: s.png}",
             ])
-        #expect(parsed.scene.declarations[0].fields.map { parsed.file.text(of: $0.span) } == [
-            "front: a.png", "refs:\n      - b.png",
-        ])
+        #expect(
+            parsed.scene.declarations[0].fields.map { parsed.file.text(of: $0.span) } == [
+                "front: a.png", "refs:\n      - b.png",
+            ])
         #expect(parsed.scene.shots.map { parsed.file.text(of: $0.span) } == ["a:\n    prompt: x"])
     }
 
@@ -453,7 +454,10 @@ private let specExample = """
     /// The same code and message as in `.shot` (E0011), not libyaml's generic E0020.
     @Test func controlCharacterIsReportedAsInShot() {
         let parsed = parse(bytes: Array("model: p".utf8) + [0x01] + Array("\n".utf8))
-        #expect(parsed.diagnostics == "1:9 E0011 control character U+0001 is not allowed in a scene file\n  help: remove it: it is invisible in most editors")
+        #expect(
+            parsed.diagnostics
+                == "1:9 E0011 control character U+0001 is not allowed in a scene file\n  help: remove it: it is invisible in most editors"
+        )
     }
 
     @Test func duplicateKeysAreReportedAtTheSecondWithANoteAtTheFirst() {

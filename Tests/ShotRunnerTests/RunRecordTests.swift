@@ -51,10 +51,11 @@ private func record(_ state: RecordState, fingerprint: String = "sha256:aa") -> 
 
     @Test func damagedRecordsAreErrorsNotNil() {
         let good = record(.submitted).json.bytes(pretty: true)
-        for bad in [Array(good.prefix(good.count / 2)), Array("[]".utf8), Array(#"{"shot":"x"}"#.utf8),
+        for bad in [
+            Array(good.prefix(good.count / 2)), Array("[]".utf8), Array(#"{"shot":"x"}"#.utf8),
             Array(#"{"shot":"x","endpoint":"e","fingerprint":"f","state":"submitted"}"#.utf8),
-            Array(#"{"shot":"x","endpoint":"e","fingerprint":"f","state":"paused"}"#.utf8)]
-        {
+            Array(#"{"shot":"x","endpoint":"e","fingerprint":"f","state":"paused"}"#.utf8),
+        ] {
             #expect(throws: RunRecord.ParseError.self) { try RunRecord.parse(bad) }
         }
     }
@@ -68,7 +69,9 @@ private func record(_ state: RecordState, fingerprint: String = "sha256:aa") -> 
         guard case .record(let read) = store.load("orbit") else { Issue.record("expected a record"); return }
         #expect(read.requestID == "req-1")
         try Data("{\"shot\":".utf8).write(to: URL(fileURLWithPath: store.recordPath("orbit")))
-        guard case .damaged(let path, _) = store.load("orbit") else { Issue.record("expected a damaged record"); return }
+        guard case .damaged(let path, _) = store.load("orbit") else {
+            Issue.record("expected a damaged record"); return
+        }
         #expect(path == store.recordPath("orbit"))
         #expect(store.damagedRecords().count == 1)
     }
@@ -133,7 +136,9 @@ private func record(_ state: RecordState, fingerprint: String = "sha256:aa") -> 
     @Test func finishedRendersAreSkippedFetchedOrRenderedAgain() {
         #expect(action(.record(record(.completed)), video: true) == .upToDate)
         #expect(action(.record(record(.completed)), video: false) == .fetchAgain)
-        #expect(action(.record(record(.completed)), fingerprint: "sha256:bb", video: true) == .submit(reason: "changed since the last render"))
+        #expect(
+            action(.record(record(.completed)), fingerprint: "sha256:bb", video: true)
+                == .submit(reason: "changed since the last render"))
         #expect(action(.record(record(.completed)), video: true, force: true) == .submit(reason: "forced"))
         #expect(isSubmit(action(.record(record(.failed)))))
         #expect(isSubmit(action(.record(record(.cancelled)))))

@@ -17,7 +17,8 @@ struct BoardTests {
     private func edit(_ scratch: Scratch, _ from: String, _ to: String) throws {
         let text = try String(contentsOfFile: scratch.scene, encoding: .utf8)
         #expect(text.contains(from))
-        try text.replacingOccurrences(of: from, with: to).write(toFile: scratch.scene, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: from, with: to).write(
+            toFile: scratch.scene, atomically: true, encoding: .utf8)
     }
 
     /// Every match of `pattern`'s first group in `text`.
@@ -36,7 +37,8 @@ struct BoardTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("renders/greenhouse/board.html"), "\(result)")
         let html = try page(scratch)
-        #expect(try matches(#"<article class="card" id="[^"]*" data-shot="([^"]*)""#, in: html) == ["opening", "orbit"])
+        #expect(
+            try matches(#"<article class="card" id="[^"]*" data-shot="([^"]*)""#, in: html) == ["opening", "orbit"])
         #expect(try matches(#"data-shot="[^"]*" data-state="([^"]*)""#, in: html) == ["new", "new"])
         #expect(html.contains(#"data-total-seconds="13" data-total-cost="1.092""#))
         // Chips in prose order: ruin, mara, stone, ghibli; then mara, ghibli in orbit.
@@ -88,7 +90,8 @@ struct BoardTests {
     func embed() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
         defer { scratch.remove() }
-        let result = try scratch.run(["board", "greenhouse.shot", "--embed"], environment: ShotcProcess.environment([:]))
+        let result = try scratch.run(
+            ["board", "greenhouse.shot", "--embed"], environment: ShotcProcess.environment([:]))
         #expect(result.status == 0, "\(result)")
         let html = try page(scratch)
         #expect(html.contains(#"src="data:image/png;base64,iVBOR"#))
@@ -107,7 +110,8 @@ struct BoardTests {
         handle.seekToEndOfFile()
         handle.write(Data(count: 6 * 1024 * 1024))
         handle.closeFile()
-        let result = try scratch.run(["board", "greenhouse.shot", "--embed"], environment: ShotcProcess.environment([:]))
+        let result = try scratch.run(
+            ["board", "greenhouse.shot", "--embed"], environment: ShotcProcess.environment([:]))
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("mail services often refuse more than 25 MB"), "\(result)")
     }
@@ -149,7 +153,8 @@ struct BoardTests {
         let missing = try scratch.run(["board", "nope.shot"], environment: ShotcProcess.environment([:]))
         #expect(missing.status == 2, "\(missing)")
         #expect(missing.stderr.contains("nope.shot"), "\(missing)")
-        let port = try scratch.run(["board", "greenhouse.shot", "--port", "8080"], environment: ShotcProcess.environment([:]))
+        let port = try scratch.run(
+            ["board", "greenhouse.shot", "--port", "8080"], environment: ShotcProcess.environment([:]))
         #expect(port.status == 2, "\(port)")
     }
 
@@ -187,7 +192,8 @@ struct BoardTests {
     func serve() throws {
         let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
         defer { scratch.remove() }
-        let process = try scratch.start(["board", "greenhouse.shot", "--serve"], environment: ShotcProcess.environment([:]))
+        let process = try scratch.start(
+            ["board", "greenhouse.shot", "--serve"], environment: ShotcProcess.environment([:]))
         let deadline = Date().addingTimeInterval(20)
         var output = ""
         while Date() < deadline {
@@ -200,7 +206,8 @@ struct BoardTests {
         #expect(page.contains(#"data-shot="opening""#))
         #expect(page.contains(#"data-serve-version="1""#))
         #expect(try Self.get(port: port, path: "/version").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
-        #expect(try Self.get(port: port, path: "/f/etc/passwd").contains("not found"), "only the page's files are served")
+        #expect(
+            try Self.get(port: port, path: "/f/etc/passwd").contains("not found"), "only the page's files are served")
         // A render finishing (a file appearing in the output folder) makes a new version.
         try FileManager.default.createDirectory(atPath: scratch.renders, withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: URL(fileURLWithPath: scratch.renders + "/orbit.run.json"))
@@ -234,7 +241,9 @@ struct BoardTests {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         #expect(connected == 0)
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)

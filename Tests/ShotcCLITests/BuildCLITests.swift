@@ -27,7 +27,8 @@ import Testing
     @Test func oneShotPrintsItsBodyAlone() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
-        let result = try scratch.run(["build", "greenhouse.yaml", "--shot", "orbit", "--keep-paths"], environment: environment)
+        let result = try scratch.run(
+            ["build", "greenhouse.yaml", "--shot", "orbit", "--keep-paths"], environment: environment)
         #expect(result.status == 0, "\(result)")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(body["prompt"] as? String == "A slow 180-degree orbit around @Element1, @Image1 palette.")
@@ -38,13 +39,15 @@ import Testing
     @Test func outputFolderGetsOneFilePerShot() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
-        let result = try scratch.run(["build", "greenhouse.shot", "-o", "requests", "--keep-paths"], environment: environment)
+        let result = try scratch.run(
+            ["build", "greenhouse.shot", "-o", "requests", "--keep-paths"], environment: environment)
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "wrote 2 requests to requests\n")
         let names = try FileManager.default.contentsOfDirectory(atPath: scratch.folder + "/requests").sorted()
         #expect(names == ["opening.json", "orbit.json"])
-        let single = try scratch.run(["build", "greenhouse.shot", "--shot", "opening", "--keep-paths"], environment: environment)
+        let single = try scratch.run(
+            ["build", "greenhouse.shot", "--shot", "opening", "--keep-paths"], environment: environment)
         let written = try String(contentsOfFile: scratch.folder + "/requests/opening.json", encoding: .utf8)
         #expect(written == single.stdout)
     }
@@ -65,13 +68,14 @@ import Testing
         defer { scratch.remove() }
         let result = try scratch.run(["build", "greenhouse.shot", "--keep-paths", "--cost"], environment: environment)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stderr == """
-            cost estimate: standard tier, $0.084/s
-              opening   5 s  $0.420
-              orbit     8 s  $0.672
-              total    13 s  $1.092
+        #expect(
+            result.stderr == """
+                cost estimate: standard tier, $0.084/s
+                  opening   5 s  $0.420
+                  orbit     8 s  $0.672
+                  total    13 s  $1.092
 
-            """)
+                """)
     }
 
     @Test func unknownShotIsAUsageError() throws {
@@ -175,18 +179,27 @@ import Testing
         let fifo = try scratch.run(["check", "fifo.shot"], environment: environment, timeout: 20)
         #expect(!fifo.timedOut)
         #expect(fifo.status == 1, "\(fifo)")
-        #expect(fifo.stderr.hasPrefix("fifo.shot:1:8: error[E0402]: cannot read imported file 'pipe.shot': it is a named pipe (FIFO), not a regular file\n"), "\(fifo)")
+        #expect(
+            fifo.stderr.hasPrefix(
+                "fifo.shot:1:8: error[E0402]: cannot read imported file 'pipe.shot': it is a named pipe (FIFO), not a regular file\n"
+            ), "\(fifo)")
         let name = String(repeating: "n", count: 245)
         try write("shot \(name)\n  A room.\n", to: "long.shot", in: scratch)
         let long = try scratch.run(["build", "long.shot", "-o", "requests"], environment: environment)
         #expect(long.status == 1, "\(long)")
-        #expect(long.stderr.hasPrefix("long.shot:1:6: error[E0010]: shot name 'nnnnnnnnnnnnnnnnnnnnnnnn…' is 245 bytes long; shot names are at most 200 bytes\n"), "\(long)")
+        #expect(
+            long.stderr.hasPrefix(
+                "long.shot:1:6: error[E0010]: shot name 'nnnnnnnnnnnnnnnnnnnnnnnn…' is 245 bytes long; shot names are at most 200 bytes\n"
+            ), "\(long)")
     }
 
     @Test func usageErrorsExitTwo() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
-        for arguments in [["build"], ["frobnicate"], ["run", "greenhouse.shot", "-j", "0"], ["build", "greenhouse.shot", "--diagnostics", "xml"]] {
+        for arguments in [
+            ["build"], ["frobnicate"], ["run", "greenhouse.shot", "-j", "0"],
+            ["build", "greenhouse.shot", "--diagnostics", "xml"],
+        ] {
             let result = try scratch.run(arguments, environment: environment)
             #expect(result.status == 2, "\(arguments): \(result)")
             #expect(!result.stderr.isEmpty)

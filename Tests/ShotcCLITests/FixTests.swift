@@ -29,8 +29,12 @@ import Testing
         #expect(fixed.stderr.isEmpty, "\(fixed)", sourceLocation: sourceLocation)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == good, sourceLocation: sourceLocation)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        #expect((attributes[.posixPermissions] as? Int) == 0o640, "the file keeps its permissions", sourceLocation: sourceLocation)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.folder).filter { $0.contains("shotc-fix") }
+        #expect(
+            (attributes[.posixPermissions] as? Int) == 0o640, "the file keeps its permissions",
+            sourceLocation: sourceLocation)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.folder).filter {
+            $0.contains("shotc-fix")
+        }
         #expect(leftovers.isEmpty, sourceLocation: sourceLocation)
         let after = try scratch.run(["check", scene, "--deny-warnings"], environment: environment)
         #expect(after.status == 0, "\(after)", sourceLocation: sourceLocation)
@@ -155,7 +159,8 @@ import Testing
     }
 
     @Test func tabInYAMLIndentation() throws {
-        let (result, text) = try fix(cast + "\tprompt: The @stone glows.\n".replacingOccurrences(of: "\t", with: "  \t"))
+        let (result, text) = try fix(
+            cast + "\tprompt: The @stone glows.\n".replacingOccurrences(of: "\t", with: "  \t"))
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("fixed E0002"), "\(result)")
         #expect(text == cast + "    prompt: The @stone glows.\n")

@@ -13,7 +13,9 @@ struct InitTests {
         return path
     }
 
-    private func shotc(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+    private func shotc(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:]
+    ) throws
         -> ShotcResult
     {
         try ShotcProcess(

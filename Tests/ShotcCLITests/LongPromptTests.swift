@@ -40,7 +40,8 @@ import Testing
     @Test func otherShotsRunWithoutTheFlag() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
-        let result = try scratch.run(["run", "greenhouse.shot", "--shot", "orbit", "--dry-run"], environment: environment)
+        let result = try scratch.run(
+            ["run", "greenhouse.shot", "--shot", "orbit", "--dry-run"], environment: environment)
         #expect(result.status == 0, "\(result)")
     }
 

@@ -40,7 +40,9 @@ struct RunWorld {
     }
 
     /// `shotc run greenhouse.shot <arguments>` to its end; `extra` adds to or replaces variables.
-    func run(_ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30) throws
+    func run(
+        _ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30
+    ) throws
         -> ShotcResult
     {
         try scratch.run(
@@ -70,19 +72,26 @@ struct RunWorld {
         #expect(record["state"] as? String == "completed", "\(shot): \(record)", sourceLocation: sourceLocation)
         let requestID = try #require(record["request_id"] as? String, sourceLocation: sourceLocation)
         #expect(!requestID.isEmpty, sourceLocation: sourceLocation)
-        let video = try #require(record["video"] as? [String: Any], "\(shot): no video in record", sourceLocation: sourceLocation)
+        let video = try #require(
+            record["video"] as? [String: Any], "\(shot): no video in record", sourceLocation: sourceLocation)
         let url = try #require(video["url"] as? String, sourceLocation: sourceLocation)
-        #expect(url == "\(standIn.baseURL)/media/\(requestID).mp4", "\(url) is not the video of \(requestID)", sourceLocation: sourceLocation)
+        #expect(
+            url == "\(standIn.baseURL)/media/\(requestID).mp4", "\(url) is not the video of \(requestID)",
+            sourceLocation: sourceLocation)
         let saved = try #require(scratch.video(shot), "no \(shot).mp4", sourceLocation: sourceLocation)
         #expect(video["file_size"] as? Int == saved.count, sourceLocation: sourceLocation)
         if !requestsForgotten {
             let served = try control.fetch(url)
             #expect(served.status == 200, sourceLocation: sourceLocation)
-            #expect(saved == served.body, "\(shot).mp4 (\(saved.count) B) differs from the \(served.body.count) B served", sourceLocation: sourceLocation)
+            #expect(
+                saved == served.body, "\(shot).mp4 (\(saved.count) B) differs from the \(served.body.count) B served",
+                sourceLocation: sourceLocation)
         }
         let sample = try control.fetch(standIn.baseURL + "/media/sample.mp4").body
         #expect(sample.count > 1000, sourceLocation: sourceLocation)
-        #expect(saved == sample, "\(shot).mp4 (\(saved.count) B) differs from the \(sample.count) B clip", sourceLocation: sourceLocation)
+        #expect(
+            saved == sample, "\(shot).mp4 (\(saved.count) B) differs from the \(sample.count) B clip",
+            sourceLocation: sourceLocation)
     }
 
     /// The output folder holds only videos, records and the upload cache: no `.part`, no temporary file.
@@ -114,7 +123,9 @@ private struct Observation {
 
 /// Runs `process` to its end, looking at the output folder every few milliseconds for a video under its
 /// final name that is not complete.
-private func watch(_ process: ShotcProcess, folder: String, completeSize: Int, timeout: TimeInterval = 30)
+private func watch(
+    _ process: ShotcProcess, folder: String, completeSize: Int, timeout: TimeInterval = 30
+)
     -> (ShotcResult, Observation)
 {
     var observation = Observation()
@@ -305,7 +316,9 @@ struct RunTests {
         world.expectNoLeftovers()
     }
 
-    @Test("a render that fails on fal: exit 3, the other shot is kept, the failure is recorded; a re-run submits it again")
+    @Test(
+        "a render that fails on fal: exit 3, the other shot is kept, the failure is recorded; a re-run submits it again"
+    )
     func remoteRenderFailure() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -486,12 +499,15 @@ struct RunTests {
         let world = try RunWorld()
         defer { world.close() }
         let result = try world.scratch.run(
-            ["run", "greenhouse.shot", "--dry-run"], environment: ShotcProcess.environment(standIn: world.standIn, key: nil))
+            ["run", "greenhouse.shot", "--dry-run"],
+            environment: ShotcProcess.environment(standIn: world.standIn, key: nil))
         #expect(result.status == 0, "\(result)")
         #expect(try world.control.counts().total == 0)
         #expect(world.scratch.outputNames().isEmpty)
         let out = result.stdout
-        for image in ["mara-front.png", "mara-side.png", "mara-back.png", "greenhouse.png", "glowing stone.png", "stone-side.png"] {
+        for image in [
+            "mara-front.png", "mara-side.png", "mara-back.png", "greenhouse.png", "glowing stone.png", "stone-side.png",
+        ] {
             #expect(out.contains(image), "\(image) not listed:\n\(out)")
         }
         #expect(!out.contains("ghibli.png"), "a remote URL is listed as an upload:\n\(out)")
@@ -617,7 +633,9 @@ struct RunTests {
     /// Every string in `json` that looks like a URL.
     // MARK: - Money safety (issue 6)
 
-    @Test("an outage while following is not a failed render: exit 4, the record stays submitted, the next runs resume it (also through a refused key) and nothing is paid twice")
+    @Test(
+        "an outage while following is not a failed render: exit 4, the record stays submitted, the next runs resume it (also through a refused key) and nothing is paid twice"
+    )
     func outageWhileFollowingIsNotAFailure() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -639,7 +657,9 @@ struct RunTests {
         // A refused key while resuming is not the render failing either.
         let refused = try world.run(["--shot", "opening"], extra: quick.merging(["FAL_KEY": "wrong-key"]) { $1 })
         #expect(refused.status == 4, "\(refused)")
-        #expect(refused.stderr.components(separatedBy: "fal refused the key in FAL_KEY").count == 2, "said once: \(refused)")
+        #expect(
+            refused.stderr.components(separatedBy: "fal refused the key in FAL_KEY").count == 2, "said once: \(refused)"
+        )
         #expect(world.scratch.record("opening")?["state"] as? String == "submitted")
 
         // With the key back and patience, the same request is followed to its end.
@@ -651,7 +671,9 @@ struct RunTests {
         try world.expectRendered("opening")
     }
 
-    @Test("a submit answered 500 is never sent again by shotc: exit 4, recorded as unconfirmed, held on the next run, sent again only with --force")
+    @Test(
+        "a submit answered 500 is never sent again by shotc: exit 4, recorded as unconfirmed, held on the next run, sent again only with --force"
+    )
     func submit500IsNeverResent() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -678,7 +700,9 @@ struct RunTests {
         try world.expectRendered("opening")
     }
 
-    @Test("a 5xx that carries a request id is not resent: the next run asks fal about that id and submits only because fal does not know it")
+    @Test(
+        "a 5xx that carries a request id is not resent: the next run asks fal about that id and submits only because fal does not know it"
+    )
     func fiveHundredWithRequestIDIsAskedAbout() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -700,12 +724,17 @@ struct RunTests {
         try world.expectRendered("opening")
     }
 
-    @Test("a rejection that arrives at the result is a failed render pointed at the scene (E0501), recorded, and resubmitted by a later run")
+    @Test(
+        "a rejection that arrives at the result is a failed render pointed at the scene (E0501), recorded, and resubmitted by a later run"
+    )
     func rejectionAtResultIsPointedAtTheScene() throws {
         let world = try RunWorld()
         defer { world.close() }
         try world.control.addFaults([
-            ["route": "submit", "kind": "renderFail", "message": "Input should be '5' or '10'", "status": 422, "times": 1]
+            [
+                "route": "submit", "kind": "renderFail", "message": "Input should be '5' or '10'", "status": 422,
+                "times": 1,
+            ]
         ])
         let first = try world.run(["--shot", "opening"])
         #expect(first.status == 3, "\(first)")
@@ -719,7 +748,9 @@ struct RunTests {
         #expect(try world.control.counts()["submit"] == 2)
     }
 
-    @Test("two scenes never share renders: the default folder is renders/SCENE/, and another scene's record in a shared -o folder holds the shot")
+    @Test(
+        "two scenes never share renders: the default folder is renders/SCENE/, and another scene's record in a shared -o folder holds the shot"
+    )
     func twoScenesNeverOverwriteEachOther() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -743,7 +774,8 @@ struct RunTests {
         #expect(try world.control.counts()["submit"] == 3, "the other scene's shot was submitted")
         #expect(FileManager.default.contents(atPath: shared + "/opening.mp4") == video)
         // The .yaml form of the same scene shares its renders.
-        let yaml = try world.scratch.run(["run", "greenhouse.yaml", "--shot", "opening"], environment: world.environment)
+        let yaml = try world.scratch.run(
+            ["run", "greenhouse.yaml", "--shot", "opening"], environment: world.environment)
         #expect(yaml.status == 0, "\(yaml)")
         #expect(yaml.stderr.contains("up to date") || yaml.stdout.contains("up to date"), "\(yaml)")
     }
@@ -770,7 +802,8 @@ struct RunTests {
         try FileManager.default.removeItem(atPath: world.scratch.renders + "/opening.mp4")
         limited = try world.run()
         #expect(limited.status == 4, "\(limited)")
-        #expect(limited.stderr.contains("renders/greenhouse/opening.run.json"), "the damaged record is named: \(limited)")
+        #expect(
+            limited.stderr.contains("renders/greenhouse/opening.run.json"), "the damaged record is named: \(limited)")
         #expect(try world.control.counts()["submit"] == 2, "a shot with a damaged record was submitted")
         #expect(world.scratch.video("opening") == nil)
     }
@@ -781,7 +814,11 @@ struct RunTests {
         defer { world.close() }
         let closed = "http://127.0.0.1:9"
         let result = try world.run(
-            [], extra: ["FAL_QUEUE_URL": closed, "FAL_REST_URL": closed, "FAL_CDN_URL": closed, "SHOTC_RETRY_BASE_DELAY": "0.01"])
+            [],
+            extra: [
+                "FAL_QUEUE_URL": closed, "FAL_REST_URL": closed, "FAL_CDN_URL": closed,
+                "SHOTC_RETRY_BASE_DELAY": "0.01",
+            ])
         #expect(result.status == 4, "\(result)")
         #expect(result.stderr.components(separatedBy: "cannot reach fal at \(closed)").count == 2, "\(result)")
         #expect(result.stderr.components(separatedBy: "libcurl code").count <= 2, "\(result)")
@@ -829,7 +866,9 @@ struct RunTests {
         try world.expectRendered("orbit", requestsForgotten: true)
     }
 
-    @Test("a record that cannot be updated when fal accepts: the request id is shown, new submits stop, the run exits 4, and the next run holds the shot")
+    @Test(
+        "a record that cannot be updated when fal accepts: the request id is shown, new submits stop, the run exits 4, and the next run holds the shot"
+    )
     func acceptedButUnrecordedShowsTheID() throws {
         let world = try RunWorld()
         defer { world.close() }
@@ -846,7 +885,9 @@ struct RunTests {
                 if line == "  }," { inVideo = false }
                 continue
             }
-            if ["request_id", "status_url", "response_url", "cancel_url"].contains(where: { line.hasPrefix("  \"\($0)\"") }) {
+            if ["request_id", "status_url", "response_url", "cancel_url"].contains(where: {
+                line.hasPrefix("  \"\($0)\"")
+            }) {
                 continue
             }
             lines.append(line)
@@ -857,7 +898,8 @@ struct RunTests {
 
         let second = world.scratch.root + "/second"
         let result = try world.scratch.run(
-            ["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment, limitFileSize: limit)
+            ["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment,
+            limitFileSize: limit)
         #expect(result.status == 4, "\(result)")
         let accepted = try world.control.counts()["submit"]
         #expect(accepted == 2, "\(accepted)")
@@ -866,7 +908,8 @@ struct RunTests {
         #expect(result.stdout.contains("fal accepted request"), "\(result)")
         #expect(result.stdout.contains("note the id"), "\(result)")
 
-        let again = try world.scratch.run(["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment)
+        let again = try world.scratch.run(
+            ["run", "greenhouse.shot", "--shot", "orbit", "-o", second], environment: world.environment)
         #expect(again.status == 4, "\(again)")
         #expect(try world.control.counts()["submit"] == 2, "a request fal accepted was paid again")
     }

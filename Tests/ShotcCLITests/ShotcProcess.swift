@@ -163,7 +163,9 @@ struct Scratch {
     }
 
     /// Starts `shotc` here with `arguments` (under a file-size limit, if one is given).
-    func start(_ arguments: [String], environment: [String: String], limitFileSize: Int? = nil) throws
+    func start(
+        _ arguments: [String], environment: [String: String], limitFileSize: Int? = nil
+    ) throws
         -> ShotcProcess
     {
         try ShotcProcess(
@@ -247,7 +249,8 @@ struct StandInControl {
     /// Sends one request on a new connection and reads the whole reply.
     func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> Reply {
         let headers = body.isEmpty ? [:] : ["Content-Type": "application/json"]
-        let response = try RawHTTPConnection(port: port).send(method, target, headers: headers, body: body, keepAlive: false)
+        let response = try RawHTTPConnection(port: port).send(
+            method, target, headers: headers, body: body, keepAlive: false)
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 }

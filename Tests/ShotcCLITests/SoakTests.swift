@@ -34,7 +34,9 @@ struct SoakTests {
     @Test("the soak fails a careless runner (double submit, partial video, bad record) and passes a reference one")
     func soakCatchesACarelessRunner() async throws {
         let standIn = try StandInProcess.executableURL().path
-        let result = try await Self.runSoak(["--self-check", "--runs", "6", "--seed", "1", "--standin", standIn, "--discard"])
+        let result = try await Self.runSoak([
+            "--self-check", "--runs", "6", "--seed", "1", "--standin", standIn, "--discard",
+        ])
         #expect(!result.timedOut, "\(result.output)")
         #expect(result.status == 0, "soak --self-check exit \(result.status)\n\(result.output)")
         #expect(result.output.contains("soak self-check: ok"), "\(result.output)")

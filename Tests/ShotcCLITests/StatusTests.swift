@@ -28,7 +28,8 @@ struct StatusTests {
     private func edit(_ world: RunWorld, _ from: String, _ to: String) throws {
         let text = try String(contentsOfFile: world.scratch.scene, encoding: .utf8)
         #expect(text.contains(from))
-        try text.replacingOccurrences(of: from, with: to).write(toFile: world.scratch.scene, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: from, with: to).write(
+            toFile: world.scratch.scene, atomically: true, encoding: .utf8)
     }
 
     @Test("never rendered, then up to date; the cost is what is left to render; nothing is sent")
@@ -114,7 +115,8 @@ struct StatusTests {
         #expect(all["orbit"]?["state"] as? String == "submitted")
         #expect(all["orbit"]?["request_id"] as? String == id)
         #expect(all["opening"]?["state"] as? String == "failed")
-        #expect((all["opening"]?["reasons"] as? [String])?.first?.contains("Content policy violation") == true, "\(all)")
+        #expect(
+            (all["opening"]?["reasons"] as? [String])?.first?.contains("Content policy violation") == true, "\(all)")
         let text = try status(world)
         #expect(text.stdout.contains("submitted, not finished (request \(id), sent "), "\(text)")
 

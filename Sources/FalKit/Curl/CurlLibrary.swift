@@ -1,7 +1,7 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The system libcurl, loaded with `dlopen` the first time a transfer needs it, never linked.

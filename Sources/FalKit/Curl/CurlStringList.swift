@@ -13,7 +13,8 @@ final class CurlStringList {
         self.curl = curl
         for line in lines {
             guard let appended = curl.slistAppend(pointer, line) else {
-                throw FalError.transport(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "cannot build the header list")
+                throw FalError.transport(
+                    code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "cannot build the header list")
             }
             pointer = appended
         }

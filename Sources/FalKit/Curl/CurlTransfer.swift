@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a transfer puts the body of a successful (2xx) response. Bodies of other responses
@@ -136,16 +136,27 @@ final class CurlTransfer: @unchecked Sendable {
             try setLong(CURLOPT_FOLLOWLOCATION, 1, "CURLOPT_FOLLOWLOCATION")
             try setLong(CURLOPT_MAXREDIRS, 10, "CURLOPT_MAXREDIRS")
         }
-        try check(shotc_curl_easy_setopt_slist(curl.easySetopt, easy, CURLOPT_HTTPHEADER, headerList.pointer), "CURLOPT_HTTPHEADER")
-        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try check(
+            shotc_curl_easy_setopt_slist(curl.easySetopt, easy, CURLOPT_HTTPHEADER, headerList.pointer),
+            "CURLOPT_HTTPHEADER")
+        try check(
+            shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_ERRORBUFFER, errorBuffer),
+            "CURLOPT_ERRORBUFFER")
 
         let this = Unmanaged.passUnretained(self).toOpaque()
-        try check(shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
+        try check(
+            shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_WRITEFUNCTION, curlWriteCallback),
+            "CURLOPT_WRITEFUNCTION")
         try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_WRITEDATA, this), "CURLOPT_WRITEDATA")
-        try check(shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback), "CURLOPT_HEADERFUNCTION")
+        try check(
+            shotc_curl_easy_setopt_data_callback(curl.easySetopt, easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback),
+            "CURLOPT_HEADERFUNCTION")
         try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_HEADERDATA, this), "CURLOPT_HEADERDATA")
-        try check(shotc_curl_easy_setopt_xferinfo_callback(curl.easySetopt, easy, curlProgressCallback), "CURLOPT_XFERINFOFUNCTION")
-        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_XFERINFODATA, this), "CURLOPT_XFERINFODATA")
+        try check(
+            shotc_curl_easy_setopt_xferinfo_callback(curl.easySetopt, easy, curlProgressCallback),
+            "CURLOPT_XFERINFOFUNCTION")
+        try check(
+            shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_XFERINFODATA, this), "CURLOPT_XFERINFODATA")
 
         switch request.method {
         case .get where request.body == nil:
@@ -175,8 +186,11 @@ final class CurlTransfer: @unchecked Sendable {
             if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: source.count) }
         }
         bodyBuffer = buffer
-        try check(shotc_curl_easy_setopt_off_t(curl.easySetopt, easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
-        try check(shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_POSTFIELDS, buffer), "CURLOPT_POSTFIELDS")
+        try check(
+            shotc_curl_easy_setopt_off_t(curl.easySetopt, easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
+            "CURLOPT_POSTFIELDSIZE_LARGE")
+        try check(
+            shotc_curl_easy_setopt_pointer(curl.easySetopt, easy, CURLOPT_POSTFIELDS, buffer), "CURLOPT_POSTFIELDS")
     }
 
     private static func milliseconds(_ seconds: Double) -> Int {
@@ -325,7 +339,9 @@ final class CurlTransfer: @unchecked Sendable {
                 url = String(cString: effective.assumingMemoryBound(to: CChar.self))
             }
             var code = 0
-            if status == 0, shotc_curl_easy_getinfo_long(curl.easyGetinfo, easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK {
+            if status == 0,
+                shotc_curl_easy_getinfo_long(curl.easyGetinfo, easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK
+            {
                 status = code
             }
             let received = (200..<300).contains(status) ? bytesReceived : body.count

@@ -2,7 +2,7 @@ import CCurl
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTP over the system libcurl, many transfers at once on one engine thread.

@@ -17,7 +17,8 @@ public struct QueueHandle: Sendable, Equatable, Codable {
     public var queuePosition: Int?
 
     /// Creates a handle, e.g. from a run record to resume following a request.
-    public init(requestID: String, statusURL: String, responseURL: String, cancelURL: String, queuePosition: Int? = nil) {
+    public init(requestID: String, statusURL: String, responseURL: String, cancelURL: String, queuePosition: Int? = nil)
+    {
         self.requestID = requestID
         self.statusURL = statusURL
         self.responseURL = responseURL
@@ -57,7 +58,9 @@ public struct QueueHandle: Sendable, Equatable, Codable {
             requestID: try required("request_id"), statusURL: try required("status_url"),
             responseURL: try required("response_url"), cancelURL: try required("cancel_url"),
             queuePosition: object["queue_position"]?.intValue)
-        for (name, url) in [("status_url", handle.statusURL), ("response_url", handle.responseURL), ("cancel_url", handle.cancelURL)] {
+        for (name, url) in [
+            ("status_url", handle.statusURL), ("response_url", handle.responseURL), ("cancel_url", handle.cancelURL),
+        ] {
             let lower = url.lowercased()
             guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else {
                 throw FalError.protocolViolation("the submit reply's '\(name)' is not an http(s) URL: '\(url)'")

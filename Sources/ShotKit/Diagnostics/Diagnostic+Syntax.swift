@@ -239,9 +239,13 @@ extension Diagnostic {
     /// E0028: a shot named like a shot's field: most likely a field indented too little.
     static func shotNamedLikeField(_ name: Located<String>, previous: String?) -> Diagnostic {
         var notes: [DiagnosticNote] = []
-        var help = ["a shot's fields are indented under its name; shot names cannot be 'duration', 'aspect' or 'prompt'"]
+        var help = [
+            "a shot's fields are indented under its name; shot names cannot be 'duration', 'aspect' or 'prompt'"
+        ]
         if let previous {
-            notes.append(DiagnosticNote("it is most likely the '\(name.value)' of shot '\(previous)' above, indented too little"))
+            notes.append(
+                DiagnosticNote("it is most likely the '\(name.value)' of shot '\(previous)' above, indented too little")
+            )
             help.insert("indent '\(name.value):' as far as the other fields of '\(previous)'", at: 0)
         }
         return Diagnostic(

@@ -6,6 +6,7 @@ public enum Severity: String, Sendable, Comparable {
     case warning
 
     private var rank: Int { self == .error ? 1 : 0 }
+    /// Orders by position in the file.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
@@ -127,9 +128,10 @@ public struct DiagnosticBag: Sendable {
     /// Whether an error starts inside `span` (at its start when it is empty).
     func hasError(in span: SourceSpan) -> Bool {
         diagnostics.contains {
-            $0.severity == .error && $0.span.map {
-                $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1)
-            } ?? false
+            $0.severity == .error
+                && $0.span.map {
+                    $0.file == span.file && $0.start >= span.start && $0.start < max(span.end, span.start + 1)
+                } ?? false
         }
     }
     /// How many errors were reported.

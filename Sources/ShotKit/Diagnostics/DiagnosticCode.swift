@@ -20,9 +20,12 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         self.explanation = explanation
     }
 
+    /// A description for people.
     public var description: String { id }
 
+    /// Whether the two are equal.
     public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
+    /// Hashes the value.
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     /// The code with the printed `id`, if it exists.

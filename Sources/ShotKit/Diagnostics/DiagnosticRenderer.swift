@@ -54,12 +54,14 @@ public struct DiagnosticRenderer: Sendable {
                 out += paint(.bold, describe(span) + ": ") + paint(.cyan, "note") + ": \(message)\n"
                 out += snippet(span, width: width, caretColor: .cyan)
             } else {
-                out += String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
+                out +=
+                    String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
                     + paint(.bold, "note") + ": \(message)\n"
             }
         }
         for help in diagnostic.help {
-            out += String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
+            out +=
+                String(repeating: " ", count: width + 1) + paint(.blue, "=") + " "
                 + paint(.bold, "help") + ": \(DisplayText.escaped(help))\n"
         }
         return out
@@ -92,7 +94,8 @@ public struct DiagnosticRenderer: Sendable {
         let padded = String(repeating: " ", count: width - number.count) + number
         var out = gutter + "\n"
         out += paint(.blue, padded + " |") + (shown.text.isEmpty ? "" : " " + shown.text) + "\n"
-        out += gutter + " " + String(repeating: " ", count: before)
+        out +=
+            gutter + " " + String(repeating: " ", count: before)
             + paint(caretColor, String(repeating: "^", count: under)) + "\n"
         return out
     }
@@ -190,8 +193,10 @@ public struct JSONDiagnosticRenderer: Sendable {
 
     private func place(_ span: SourceSpan?) -> [(String, JSONValue)] {
         guard let span else {
-            return [("file", .null), ("line", .null), ("column", .null), ("endLine", .null),
-                ("endColumn", .null)]
+            return [
+                ("file", .null), ("line", .null), ("column", .null), ("endLine", .null),
+                ("endColumn", .null),
+            ]
         }
         let file = sources[span.file]
         let start = file.location(of: span.start)
@@ -208,19 +213,32 @@ public struct JSONDiagnosticRenderer: Sendable {
             ("severity", .string(diagnostic.severity.rawValue)),
             ("code", .string(diagnostic.code.id)),
             ("message", .string(DisplayText.escaped(diagnostic.message))),
-            ("notes", .array(diagnostic.notes.map { note in
-                .object([("message", .string(DisplayText.escaped(note.message)))] + (note.span.map(place) ?? []))
-            })),
+            (
+                "notes",
+                .array(
+                    diagnostic.notes.map { note in
+                        .object(
+                            [("message", .string(DisplayText.escaped(note.message)))] + (note.span.map(place) ?? []))
+                    })
+            ),
             ("help", .array(diagnostic.help.map { .string(DisplayText.escaped($0)) })),
-            ("fixIts", .array(diagnostic.fixIts.map { fixIt in
-                .object([
-                    ("message", .string(fixIt.message)),
-                    ("machineApplicable", .bool(fixIt.isMachineApplicable)),
-                    ("edits", .array(fixIt.edits.map { edit in
-                        .object(place(edit.span) + [("replacement", .string(edit.replacement))])
-                    })),
-                ])
-            })),
+            (
+                "fixIts",
+                .array(
+                    diagnostic.fixIts.map { fixIt in
+                        .object([
+                            ("message", .string(fixIt.message)),
+                            ("machineApplicable", .bool(fixIt.isMachineApplicable)),
+                            (
+                                "edits",
+                                .array(
+                                    fixIt.edits.map { edit in
+                                        .object(place(edit.span) + [("replacement", .string(edit.replacement))])
+                                    })
+                            ),
+                        ])
+                    })
+            ),
         ]
         return fields
     }

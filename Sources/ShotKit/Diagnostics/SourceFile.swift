@@ -6,6 +6,7 @@ public struct FileID: Hashable, Comparable, Sendable {
     /// Wraps a source-map index.
     public init(_ rawValue: Int) { self.rawValue = rawValue }
 
+    /// Orders by position in the file.
     public static func < (lhs: FileID, rhs: FileID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -35,6 +36,7 @@ public struct SourceSpan: Hashable, Comparable, Sendable {
         SourceSpan(file: file, start: min(start, other.start), end: max(end, other.end))
     }
 
+    /// Orders by position in the file.
     public static func < (lhs: SourceSpan, rhs: SourceSpan) -> Bool {
         (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
     }
@@ -53,6 +55,7 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.column = column
     }
 
+    /// A description for people.
     public var description: String { "\(line):\(column)" }
 }
 

@@ -11,7 +11,7 @@ public enum Suggestion {
             if candidate.lowercased() == lowered, candidate != word { return candidate }
             let distance = editDistance(word, candidate, limit: limit)
             guard distance <= limit else { continue }
-            if best == nil || distance < best!.distance { best = (candidate, distance) }
+            if distance < best?.distance ?? Int.max { best = (candidate, distance) }
         }
         return best?.candidate
     }

@@ -17,6 +17,7 @@ public enum RequestBuildError: Error, Hashable, Sendable, CustomStringConvertibl
     /// A local image has no URL in the table given.
     case missingURL(path: String)
 
+    /// A description for people.
     public var description: String {
         switch self {
         case .unreadableImage(let path, let reason): "cannot read image '\(path)': \(reason)"
@@ -41,7 +42,9 @@ public struct RequestBuilder {
     }
 
     /// The request body of `shot`.
-    public mutating func body(for shot: CompiledShot, images form: LocalImageForm)
+    public mutating func body(
+        for shot: CompiledShot, images form: LocalImageForm
+    )
         throws(RequestBuildError) -> JSONValue
     {
         var builder = JSONValueBuilder()
@@ -51,7 +54,9 @@ public struct RequestBuilder {
 
     /// What `shotc build` prints for several shots: an array of
     /// `{"shot": NAME, "endpoint": ENDPOINT_ID, "input": BODY}` in file order.
-    public mutating func buildArray(_ shots: [CompiledShot], images form: LocalImageForm)
+    public mutating func buildArray(
+        _ shots: [CompiledShot], images form: LocalImageForm
+    )
         throws(RequestBuildError) -> JSONValue
     {
         var builder = JSONValueBuilder()
@@ -119,7 +124,9 @@ public struct RequestBuilder {
     }
 
     /// The string sent for `image`.
-    public mutating func value(_ image: ImageValue, _ form: LocalImageForm) throws(RequestBuildError)
+    public mutating func value(
+        _ image: ImageValue, _ form: LocalImageForm
+    ) throws(RequestBuildError)
         -> String
     {
         switch image.source {

@@ -130,10 +130,12 @@ public struct LocalFileSystem: FileSystem {
     /// The real file system.
     public init() {}
 
+    /// The whole file.
     public func read(_ path: String) throws(FileReadError) -> [UInt8] {
         try readPrefix(path, count: Int.max)
     }
 
+    /// The names of the entries of a folder.
     public func names(inDirectory path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
@@ -147,6 +149,7 @@ public struct LocalFileSystem: FileSystem {
         return names.sorted()
     }
 
+    /// The first `count` bytes of the file.
     public func readPrefix(_ path: String, count: Int) throws(FileReadError) -> [UInt8] {
         // O_NONBLOCK: opening a FIFO that has no writer must not wait for one (it is refused
         // below); on a regular file the flag changes nothing.
@@ -192,6 +195,7 @@ public struct LocalFileSystem: FileSystem {
         return bytes
     }
 
+    /// The file's size in bytes.
     public func size(_ path: String) throws(FileReadError) -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else { throw Self.error(errno) }
@@ -200,12 +204,14 @@ public struct LocalFileSystem: FileSystem {
         return Int(info.st_size)
     }
 
+    /// The file's device and inode.
     public func identity(of path: String) -> FileIdentity? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
+    /// The file's modification time.
     public func modificationTime(of path: String) -> FileModificationTime? {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }

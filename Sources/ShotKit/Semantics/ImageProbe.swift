@@ -135,7 +135,8 @@ public enum ImageProbe {
                 continue
             }
             guard let length = be16(b, offset + 2), length >= 2 else { return nil }
-            let isFrame = (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8
+            let isFrame =
+                (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8
                 && marker != 0xCC
             if isFrame {
                 // Length, precision, height and width: 7 bytes at least.

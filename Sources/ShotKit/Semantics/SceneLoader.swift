@@ -103,7 +103,8 @@ public struct SceneLoader {
     ) -> FileID? {
         let key = key(for: path)
         if let index = stack.firstIndex(where: { $0.key == key }) {
-            reportCycle(from: index, path: path, importSpan: importSpan, sources: sources,
+            reportCycle(
+                from: index, path: path, importSpan: importSpan, sources: sources,
                 diagnostics: &diagnostics)
             return nil
         }

@@ -193,7 +193,9 @@ enum ProseAligner {
     }
 
     /// Skips `&anchor` and `!tag` properties and the blanks after them.
-    static func skipProperties(from start: Int, to end: Int, in source: UnsafeBufferPointer<UInt8>)
+    static func skipProperties(
+        from start: Int, to end: Int, in source: UnsafeBufferPointer<UInt8>
+    )
         -> Int
     {
         var j = max(0, start)

@@ -19,8 +19,7 @@ enum YAMLCommentScanner {
             else { return [] }
             // Scalar records appear in event order, which is source order.
             var scalars: [Range<Int>] = []
-            for record in document.records where record.kind == .scalar && record.end > record.start
-            {
+            for record in document.records where record.kind == .scalar && record.end > record.start {
                 scalars.append(record.start..<record.end)
             }
             var comments: [CommentSyntax] = []

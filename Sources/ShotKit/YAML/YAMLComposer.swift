@@ -196,7 +196,9 @@ private struct Composer {
     }
 
     /// Reports E0025 and returns false when the document has grown too large or too deep.
-    private func checkSize(at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag)
+    private func checkSize(
+        at span: SourceSpan, depth: Int, into diagnostics: inout DiagnosticBag
+    )
         -> Bool
     {
         if expanded > YAMLComposer.maxExpandedNodes {

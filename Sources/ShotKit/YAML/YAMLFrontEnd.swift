@@ -170,7 +170,8 @@ private struct SceneBuilder {
                                 .unknownField(
                                     key.value, in: kind, name.value, at: Self.located(key).span,
                                     help: ["did you mean '\(close)'?"],
-                                    replacement: Suggestion.unambiguous(to: key.value, among: YAMLFrontEnd.elementKeys)))
+                                    replacement: Suggestion.unambiguous(to: key.value, among: YAMLFrontEnd.elementKeys))
+                            )
                             continue
                         }
                         unknownKey(

@@ -18,7 +18,8 @@ enum YAMLTraps {
                 let spaces = String(
                     decoding: bytes[lineStart..<indentEnd].flatMap { $0 == 0x09 ? [0x20, 0x20] : [$0] },
                     as: UTF8.self)
-                return .tabIndentation(at: span(offset, offset + 1), indentation: span(lineStart, indentEnd), spaces: spaces)
+                return .tabIndentation(
+                    at: span(offset, offset + 1), indentation: span(lineStart, indentEnd), spaces: spaces)
             }
             if bytes[offset] == UInt8(ascii: "@") || bytes[offset] == UInt8(ascii: "`") {
                 let character = bytes[offset] == UInt8(ascii: "@") ? "@" : "`"
@@ -78,7 +79,8 @@ enum YAMLTraps {
                 next = indent
                 continue
             }
-            continued = indent < bytes.count && indent - next > indentEnd - lineStart
+            continued =
+                indent < bytes.count && indent - next > indentEnd - lineStart
                 && bytes[indent] != UInt8(ascii: "#")
             break
         }

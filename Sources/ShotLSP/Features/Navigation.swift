@@ -203,7 +203,9 @@ extension LanguageServer {
             else { continue }
             var spans: [(SourceSpan, Bool)] = []
             if includeDeclaration { spans.append((index.declarations[declarationIndex].nameSpan, false)) }
-            for mention in index.model.usages(of: declarationIndex) { spans.append((index.mentions[mention].span, true)) }
+            for mention in index.model.usages(of: declarationIndex) {
+                spans.append((index.mentions[mention].span, true))
+            }
             for (span, isMention) in spans {
                 let file = sources[span.file]
                 let path = index.path(of: span.file)

@@ -44,7 +44,9 @@ struct Board: ParsableCommand {
     @Flag(name: .long, help: "Open the page in the desktop's browser (xdg-open).")
     var open = false
 
-    @Flag(name: .long, help: "Serve the page on 127.0.0.1 and reload it when the scene, its pictures or its renders change.")
+    @Flag(
+        name: .long,
+        help: "Serve the page on 127.0.0.1 and reload it when the scene, its pictures or its renders change.")
     var serve = false
 
     @Option(name: .long, help: "The port for --serve (default: a free one).")
@@ -75,7 +77,8 @@ struct Board: ParsableCommand {
         let pagePath = BoardData.absolute(output ?? Path.join(rendersDirectory, "board.html"))
         let data = BoardData.gather(scenePath: file, outputDirectory: rendersDirectory)
         let directory = Path.directory(of: pagePath)
-        var page = BoardPage(data: data, links: embed ? .embedded(pageDirectory: directory) : .relative(pageDirectory: directory))
+        var page = BoardPage(
+            data: data, links: embed ? .embedded(pageDirectory: directory) : .relative(pageDirectory: directory))
         let html = page.render()
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -98,9 +101,13 @@ struct Board: ParsableCommand {
     /// Hands `path` to `xdg-open`, or says how to open it when there is none.
     static func openInBrowser(_ path: String) {
         let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard let opener = candidates.map({ "\($0)/xdg-open" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        guard
+            let opener = candidates.map({ "\($0)/xdg-open" }).first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
         else {
-            Terminal.writeError("note: xdg-open is not installed, so the page was not opened; open \(path) in a browser\n")
+            Terminal.writeError(
+                "note: xdg-open is not installed, so the page was not opened; open \(path) in a browser\n")
             return
         }
         let process = Process()

@@ -261,6 +261,7 @@ struct BoardData {
 
     /// `path` made absolute against the working folder and normalized.
     static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? Path.normalize(path) : Path.normalize(Path.join(FileManager.default.currentDirectoryPath, path))
+        path.hasPrefix("/")
+            ? Path.normalize(path) : Path.normalize(Path.join(FileManager.default.currentDirectoryPath, path))
     }
 }

@@ -79,16 +79,19 @@ struct BoardPage {
             let ready = data.shots.filter { $0.state == .upToDate }.count
             state = "\(ready) of \(data.shots.count) rendered and up to date"
         }
-        var out = "<header class=\"top\" data-total-seconds=\"\(seconds)\" data-total-cost=\"\(plainDollars(data.totalMills))\""
+        var out =
+            "<header class=\"top\" data-total-seconds=\"\(seconds)\" data-total-cost=\"\(plainDollars(data.totalMills))\""
         out += " data-cost-to-spend=\"\(plainDollars(data.millsToSpend))\" data-shot-count=\"\(data.shots.count)\">\n"
         out += "<div class=\"title\"><h1>\(escape(data.title))</h1>"
-        out += "<button type=\"button\" id=\"play\" class=\"play\"\(data.shots.isEmpty ? " disabled" : "")>▶ Play the animatic</button></div>\n"
+        out +=
+            "<button type=\"button\" id=\"play\" class=\"play\"\(data.shots.isEmpty ? " disabled" : "")>▶ Play the animatic</button></div>\n"
         out += "<dl class=\"facts\">"
         out += "<div><dt>model</dt><dd>Kling O1 \(escape(data.model.rawValue))</dd></div>"
         out += "<div><dt>running time</dt><dd>\(clock(seconds))</dd></div>"
         out += "<div><dt>shots</dt><dd>\(data.shots.count)</dd></div>"
         out += "<div><dt>estimated cost</dt><dd>\(CostEstimate.dollars(data.totalMills))</dd></div>"
-        out += "<div><dt>still to spend</dt><dd>\(data.errorCount > 0 ? "—" : CostEstimate.dollars(data.millsToSpend))</dd></div>"
+        out +=
+            "<div><dt>still to spend</dt><dd>\(data.errorCount > 0 ? "—" : CostEstimate.dollars(data.millsToSpend))</dd></div>"
         out += "<div><dt>renders</dt><dd>\(escape(state))</dd></div>"
         out += "</dl>\n</header>\n"
         return out
@@ -96,7 +99,8 @@ struct BoardPage {
 
     private func diagnostics() -> String {
         let kind = data.errorCount > 0 ? "errors" : "warnings"
-        var out = "<section class=\"diagnostics \(kind)\" data-errors=\"\(data.errorCount)\" data-warnings=\"\(data.warningCount)\">\n"
+        var out =
+            "<section class=\"diagnostics \(kind)\" data-errors=\"\(data.errorCount)\" data-warnings=\"\(data.warningCount)\">\n"
         if data.errorCount > 0 {
             out += "<h2>The scene has errors: fix them and the cards show tokens, pictures and render states</h2>\n"
         } else {
@@ -113,8 +117,10 @@ struct BoardPage {
         for shot in data.shots {
             let state = shot.state?.rawValue ?? "unchecked"
             let title = "\(shot.name): \(clock(start))–\(clock(start + shot.duration)), \(label(shot.state))"
-            out += "<a class=\"seg s-\(state)\" href=\"#shot-\(escape(shot.name))\" style=\"flex-grow:\(shot.duration)\""
-            out += " data-shot=\"\(escape(shot.name))\" title=\"\(escape(title))\"><span>\(escape(shot.name))</span></a>"
+            out +=
+                "<a class=\"seg s-\(state)\" href=\"#shot-\(escape(shot.name))\" style=\"flex-grow:\(shot.duration)\""
+            out +=
+                " data-shot=\"\(escape(shot.name))\" title=\"\(escape(title))\"><span>\(escape(shot.name))</span></a>"
             start += shot.duration
         }
         out += "</nav>\n"
@@ -126,11 +132,13 @@ struct BoardPage {
         out += "<p class=\"hint\">Click a name to show only the shots that use it.</p>\n"
         out += "<button type=\"button\" class=\"show-all\" hidden>Show every shot</button>\n<ul>\n"
         for (index, reference) in data.references.enumerated() {
-            out += "<li><button type=\"button\" class=\"cast-item\" data-cast=\"\(escape(reference.name))\" style=\"--h:\(hue(index))\">"
+            out +=
+                "<li><button type=\"button\" class=\"cast-item\" data-cast=\"\(escape(reference.name))\" style=\"--h:\(hue(index))\">"
             if let primary = reference.primary {
                 out += thumbnail(primary, name: reference.name, kind: "thumb")
             }
-            out += "<span class=\"who\"><span class=\"name\">\(escape(reference.name))</span> <span class=\"kind\">\(reference.kind.rawValue)</span></span>"
+            out +=
+                "<span class=\"who\"><span class=\"name\">\(escape(reference.name))</span> <span class=\"kind\">\(reference.kind.rawValue)</span></span>"
             if let note = reference.note, !note.isEmpty { out += "<span class=\"note\">\(escape(note))</span>" }
             let uses = reference.shots.isEmpty ? "no shot mentions it" : "in " + reference.shots.joined(separator: ", ")
             out += "<span class=\"uses\">\(escape(uses))</span>"
@@ -148,16 +156,20 @@ struct BoardPage {
     }
 
     private mutating func card(_ shot: BoardData.Shot) -> String {
-        let refs = Set(shot.prose.compactMap { segment -> String? in
-            if case .mention(let name, _, _) = segment { name } else { nil }
-        })
+        let refs = Set(
+            shot.prose.compactMap { segment -> String? in
+                if case .mention(let name, _, _) = segment { name } else { nil }
+            })
         let aspectClass = "a" + shot.aspect.replacingOccurrences(of: ":", with: "x")
-        var out = "<article class=\"card\(lazy ? " later" : "")\" id=\"shot-\(escape(shot.name))\" data-shot=\"\(escape(shot.name))\""
+        var out =
+            "<article class=\"card\(lazy ? " later" : "")\" id=\"shot-\(escape(shot.name))\" data-shot=\"\(escape(shot.name))\""
         if let state = shot.state { out += " data-state=\"\(state.rawValue)\"" }
-        out += " data-duration=\"\(shot.duration)\" data-aspect=\"\(escape(shot.aspect))\" data-cost=\"\(plainDollars(shot.mills))\""
+        out +=
+            " data-duration=\"\(shot.duration)\" data-aspect=\"\(escape(shot.aspect))\" data-cost=\"\(plainDollars(shot.mills))\""
         out += " data-refs=\" \(escape(refs.sorted().joined(separator: " "))) \">\n"
         // The frame: the video where there is one, else the start frame.
-        out += "<div class=\"framebox\"><div class=\"frame \(escape(aspectClass))\" data-aspect=\"\(escape(shot.aspect))\">"
+        out +=
+            "<div class=\"framebox\"><div class=\"frame \(escape(aspectClass))\" data-aspect=\"\(escape(shot.aspect))\">"
         if let video = shot.video {
             out += "<video src=\"\(escape(videoURL(video)))\" controls muted playsinline preload=\"metadata\"></video>"
         } else if let start = startFrame(shot) {
@@ -169,13 +181,15 @@ struct BoardPage {
         out += "<div class=\"line\"><h2>\(escape(shot.name))</h2>"
         out += "<span class=\"pill\">\(shot.duration) s</span><span class=\"pill\">\(escape(shot.aspect))</span>"
         out += "<span class=\"pill cost\">\(CostEstimate.dollars(shot.mills))</span>"
-        out += "<span class=\"state s-\(shot.state?.rawValue ?? "unchecked")\">\(escape(label(shot.state)))</span></div>\n"
+        out +=
+            "<span class=\"state s-\(shot.state?.rawValue ?? "unchecked")\">\(escape(label(shot.state)))</span></div>\n"
         let reasons = shot.state == .upToDate && shot.reasons.isEmpty ? [] : shot.reasons
         if !reasons.isEmpty, shot.state != .new {
             out += "<p class=\"reason\">\(escape(reasons.joined(separator: "; ")))</p>\n"
         }
         if let video = shot.video, shot.state == .stale {
-            out += "<p class=\"reason\">The video shown is the earlier render (<a href=\"\(escape(videoURL(video)))\">\(escape(Self.lastComponent(video)))</a>).</p>\n"
+            out +=
+                "<p class=\"reason\">The video shown is the earlier render (<a href=\"\(escape(videoURL(video)))\">\(escape(Self.lastComponent(video)))</a>).</p>\n"
         }
         out += "<p class=\"prose\">"
         for segment in shot.prose {
@@ -196,15 +210,20 @@ struct BoardPage {
             out += "<div class=\"sent\" aria-label=\"pictures sent\">"
             for sent in shot.sent where sent.reference < data.references.count {
                 let reference = data.references[sent.reference]
-                out += "<figure class=\"pic\" data-token=\"\(escape(sent.token))\" data-ref=\"\(escape(reference.name))\" style=\"--h:\(hue(sent.reference))\">"
+                out +=
+                    "<figure class=\"pic\" data-token=\"\(escape(sent.token))\" data-ref=\"\(escape(reference.name))\" style=\"--h:\(hue(sent.reference))\">"
                 out += "<div class=\"imgs\">"
                 if let primary = reference.primary {
-                    out += thumbnail(primary, name: reference.name, kind: "front", attributes: " data-token=\"\(escape(sent.token))\"")
+                    out += thumbnail(
+                        primary, name: reference.name, kind: "front",
+                        attributes: " data-token=\"\(escape(sent.token))\"")
                 }
                 if !reference.angles.isEmpty {
                     out += "<div class=\"small\">"
                     for angle in reference.angles {
-                        out += thumbnail(angle, name: reference.name + " (angle)", kind: "angle", attributes: " data-token=\"\(escape(sent.token))\"")
+                        out += thumbnail(
+                            angle, name: reference.name + " (angle)", kind: "angle",
+                            attributes: " data-token=\"\(escape(sent.token))\"")
                     }
                     out += "</div>"
                 }
@@ -248,13 +267,15 @@ struct BoardPage {
         let loading = lazy ? " loading=\"lazy\"" : ""
         switch picture {
         case .local(let path):
-            return "<img class=\"\(kind)\" src=\"\(escape(pictureURL(path)))\" alt=\"\(escape(name))\"\(attributes)\(loading)>"
+            return
+                "<img class=\"\(kind)\" src=\"\(escape(pictureURL(path)))\" alt=\"\(escape(name))\"\(attributes)\(loading)>"
         case .data(let uri):
             return "<img class=\"\(kind)\" src=\"\(escape(uri))\" alt=\"\(escape(name))\"\(attributes)\(loading)>"
         case .remote(let url):
             // Never loaded: the page works offline and sends nothing.
             let host = URL(string: url)?.host ?? url
-            return "<a class=\"remote \(kind)\" href=\"\(escape(url))\" title=\"\(escape(url))\"\(attributes) rel=\"noreferrer\">"
+            return
+                "<a class=\"remote \(kind)\" href=\"\(escape(url))\" title=\"\(escape(url))\"\(attributes) rel=\"noreferrer\">"
                 + "<span>remote picture</span><span class=\"host\">\(escape(host))</span></a>"
         }
     }
@@ -299,7 +320,8 @@ struct BoardPage {
 
     /// A path component with everything but unreserved ASCII percent-encoded.
     static func percentEncode(_ component: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
+        var allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
         allowed.insert(charactersIn: "-._~")
         return component.addingPercentEncoding(withAllowedCharacters: allowed) ?? component
     }
@@ -309,7 +331,9 @@ struct BoardPage {
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
         if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
         if head.starts(with: Array("GIF8".utf8)) { return "image/gif" }
-        if head.count >= 12, head[0..<4] == ArraySlice(Array("RIFF".utf8)), head[8..<12] == ArraySlice(Array("WEBP".utf8)) {
+        if head.count >= 12, head[0..<4] == ArraySlice(Array("RIFF".utf8)),
+            head[8..<12] == ArraySlice(Array("WEBP".utf8))
+        {
             return "image/webp"
         }
         return "application/octet-stream"

@@ -109,7 +109,9 @@ final class BoardServerState: Sendable {
             shown.html = page.render()
             var allowed = Set<String>()
             for reference in data.references {
-                for case .local(let path) in [reference.primary].compactMap({ $0 }) + reference.angles { allowed.insert(path) }
+                for case .local(let path) in [reference.primary].compactMap({ $0 }) + reference.angles {
+                    allowed.insert(path)
+                }
             }
             for shot in data.shots { if let video = shot.video { allowed.insert(video) } }
             shown.servable = allowed
@@ -118,7 +120,8 @@ final class BoardServerState: Sendable {
             shown.watched = data.watchedFiles
             // What was seen before reading, so that a change made while reading is not missed;
             // over the new list of files when it changed (an import added).
-            shown.signature = force || watchedChanged
+            shown.signature =
+                force || watchedChanged
                 ? Self.signature(of: shown.watched + [scene], directory: directory)
                 : now
         }
@@ -231,9 +234,12 @@ final class BoardHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "cache-control", value: "no-store")
         for (name, value) in extra { headers.add(name: name, value: value) }
         if !request.isKeepAlive { headers.add(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))),
+            promise: nil)
         if request.method != .HEAD, !body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         let keepAlive = request.isKeepAlive
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
