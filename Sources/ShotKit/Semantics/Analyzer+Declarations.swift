@@ -106,6 +106,7 @@ extension Analyzer {
             pictures.append(.init(role: .image, written: value, image: reference.primary))
         }
         referenceIndex[name.value] = references.count
+        names.insert(name.value, value: references.count)
         references.append(reference)
         referenceFiles.append(file)
         model.declarations.append(

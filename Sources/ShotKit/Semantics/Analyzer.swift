@@ -43,6 +43,12 @@ public struct Analyzer {
     var referenceFiles: [FileID] = []
     /// The index in ``references`` of each name.
     var referenceIndex: [String: Int] = [:]
+    /// The same names interned by their bytes, for resolving mentions (see ``NameTable``).
+    var names = NameTable()
+    /// The mentions and `@@` escapes of the shot being resolved: buffers kept from one shot to
+    /// the next, so that scanning prose allocates nothing.
+    var scratchMentions: [Range<Int>] = []
+    var scratchEscapes: [Int] = []
     /// Every shot, in scene order.
     var shotSyntax: [ShotSyntax] = []
     /// The names of the mentions left unresolved while an import could not be read.
@@ -88,7 +94,7 @@ public struct Analyzer {
         // Most shots mention a few references; the array grows past this only when they
         // mention more.
         model.mentions.reserveCapacity(shotSyntax.count * 4)
-        var mentioned = Set<Int>()
+        var mentioned = [Bool](repeating: false, count: references.count)
         for shot in shotSyntax {
             let first = model.mentions.count
             if let compiled = resolve(shot, settings: settings, diagnostics: &diagnostics) {
@@ -97,7 +103,7 @@ public struct Analyzer {
             // A shot with errors still counts its mentions, so nothing is reported unused
             // because of an unrelated error.
             for mention in model.mentions[first...] {
-                if let index = mention.declaration { mentioned.insert(index) }
+                if let index = mention.declaration { mentioned[index] = true }
             }
         }
         if !unresolvedByImport.isEmpty {
@@ -110,7 +116,7 @@ public struct Analyzer {
         }
         // A file without shots (a shared cast checked on its own) declares for others to use.
         for (index, reference) in references.enumerated()
-        where !shotSyntax.isEmpty && !mentioned.contains(index) && !presumedMentions.contains(index)
+        where !shotSyntax.isEmpty && !mentioned[index] && !presumedMentions.contains(index)
             && referenceFiles[index] == root
         {
             diagnostics.report(.unusedDeclaration(reference))

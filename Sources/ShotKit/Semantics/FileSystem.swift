@@ -265,20 +265,33 @@ public enum Path {
     }
 
     /// Removes `.` segments and folds `name/..`, keeping leading `..` of relative paths.
+    ///
+    /// Works on UTF-8 bytes, splitting at each `/` byte as the file system does (a `String`
+    /// split by characters is many times slower, and would not split a `/` that a combining
+    /// mark follows).
     public static func normalize(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." {
+        let bytes = Array(path.utf8)
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let absolute = bytes.first == slash
+        var parts: [ArraySlice<UInt8>] = []
+        for part in bytes.split(separator: slash, omittingEmptySubsequences: true) {
+            if part.count == 1, part.first == dot { continue }
+            let isParent = part.count == 2 && part.allSatisfy { $0 == dot }
+            if isParent, let last = parts.last, !(last.count == 2 && last.allSatisfy { $0 == dot }) {
                 parts.removeLast()
                 continue
             }
-            if part == "..", absolute, parts.isEmpty { continue }
+            if isParent, absolute, parts.isEmpty { continue }
             parts.append(part)
         }
-        let joined = parts.joined(separator: "/")
-        if absolute { return "/" + joined }
-        return joined.isEmpty ? "." : joined
+        var joined: [UInt8] = absolute ? [slash] : []
+        joined.reserveCapacity(bytes.count + 1)
+        for (index, part) in parts.enumerated() {
+            if index > 0 { joined.append(slash) }
+            joined.append(contentsOf: part)
+        }
+        if joined.isEmpty { return "." }
+        return String(decoding: joined, as: UTF8.self)
     }
 }

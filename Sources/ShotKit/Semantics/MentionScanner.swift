@@ -39,21 +39,40 @@ public enum MentionScanner {
 
     /// The mentions and `@@` escapes of the UTF-8 `bytes`.
     public static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
-        var scan = Scan(mentions: [], escapedAts: [])
-        guard let base = bytes.baseAddress else { return scan }
+        var ranges: [Range<Int>] = []
+        var result = Scan(mentions: [], escapedAts: [])
+        scan(bytes, mentions: &ranges, escapedAts: &result.escapedAts)
+        result.mentions.reserveCapacity(ranges.count)
+        for range in ranges {
+            let name = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<range.upperBound]), as: UTF8.self
+            )
+            result.mentions.append(Mention(name: name, range: range))
+        }
+        return result
+    }
+
+    /// Appends the UTF-8 range of each `@name` in `bytes` to `mentions` and the offset of each
+    /// `@@` to `escapedAts`: the scan without a `String` per name, into buffers the caller
+    /// reuses from one prose to the next (the analyzer's path).
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, mentions: inout [Range<Int>], escapedAts: inout [Int]
+    ) {
+        guard let base = bytes.baseAddress else { return }
         let count = bytes.count
+        let firstEscape = escapedAts.count
         var index = 0
         while index < count {
             guard let found = memchr(base + index, Int32(at), count - index) else { break }
             let position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
             if position + 1 < count, bytes[position + 1] == at {
-                scan.escapedAts.append(position)
+                escapedAts.append(position)
                 index = position + 2
                 continue
             }
             index = position + 1
             // After an escape the previous character is an `@`: not a mention.
-            if let last = scan.escapedAts.last, last + 2 == position { continue }
+            if escapedAts.count > firstEscape, let last = escapedAts.last, last + 2 == position { continue }
             if precededByWord(bytes, position) { continue }
             guard let (first, width) = decode(bytes, position + 1), NameRule.isNameStart(first)
             else { continue }
@@ -62,11 +81,9 @@ public enum MentionScanner {
                 end += width
             }
             while bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end]), as: UTF8.self)
-            scan.mentions.append(Mention(name: name, range: position..<end))
+            mentions.append(position..<end)
             index = end
         }
-        return scan
     }
 
     /// Whether the character before `position` is a letter, digit, `_` or `@`.
@@ -128,6 +145,50 @@ public enum MentionScanner {
                 }
             }
             return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// `bytes` with the mention at `mentions[i]` replaced by `token(i)` and each `@@` (at the
+    /// offsets `escapedAts`) by `@`: the analyzer's prompt, made in one allocation of its
+    /// exact length and copied in runs between the places that change.
+    static func substitute(
+        _ bytes: UnsafeBufferPointer<UInt8>, mentions: ArraySlice<Range<Int>>, escapedAts: ArraySlice<Int>,
+        token: (Int) -> String
+    ) -> String {
+        var length = bytes.count - escapedAts.count
+        for (rank, range) in zip(mentions.indices, mentions) {
+            length += token(rank).utf8.count - range.count
+        }
+        return String(unsafeUninitializedCapacity: length) { out in
+            var written = 0
+            func copy(_ source: UnsafeBufferPointer<UInt8>) {
+                guard let from = source.baseAddress, let to = out.baseAddress, !source.isEmpty else { return }
+                (to + written).update(from: from, count: source.count)
+                written += source.count
+            }
+            var position = 0
+            var mentionIndex = mentions.startIndex
+            var escapeIndex = escapedAts.startIndex
+            while position < bytes.count {
+                let nextMention = mentionIndex < mentions.endIndex ? mentions[mentionIndex].lowerBound : Int.max
+                let nextEscape = escapeIndex < escapedAts.endIndex ? escapedAts[escapeIndex] : Int.max
+                let next = min(nextMention, nextEscape, bytes.count)
+                copy(UnsafeBufferPointer(rebasing: bytes[position..<next]))
+                position = next
+                if next == bytes.count { break }
+                if nextEscape < nextMention {
+                    out[written] = at
+                    written += 1
+                    position += 2
+                    escapeIndex += 1
+                } else {
+                    var replacement = token(mentionIndex)
+                    replacement.withUTF8 { copy($0) }
+                    position = mentions[mentionIndex].upperBound
+                    mentionIndex += 1
+                }
+            }
+            return written
         }
     }
 }
