@@ -19,6 +19,8 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]),
         // libcurl's headers only (in clang's default multiarch include path): nothing links libcurl,
         // FalKit loads it with dlopen on first use (no pkgConfig, which would add -lcurl).
+        // glibc's mallopt, to tune the allocator for a compile (see shotc's Main).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "shotc",
             dependencies: [
-                "ShotKit", "ShotRunner", "ShotLSP",
+                "ShotKit", "ShotRunner", "ShotLSP", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `shotc board --serve`.
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -79,6 +79,7 @@ struct Build: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         if cost { Terminal.writeError(CostEstimate(scene: scene, shots: shots).report) }
+        Terminal.exitKeepingMemory()
     }
 }
 

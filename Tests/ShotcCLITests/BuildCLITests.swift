@@ -206,6 +206,27 @@ import Testing
         }
     }
 
+    /// `build` and `check` are parsed directly when their arguments are theirs alone; whatever
+    /// they reject goes through the whole command tree, so help and errors name the command
+    /// as `shotc build` and root options still work after them.
+    @Test func buildAndCheckParsedDirectlyKeepTheWholeTreesMessages() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        for command in ["build", "check"] {
+            let help = try scratch.run([command, "-h"], environment: environment)
+            #expect(help.status == 0, "\(help)")
+            #expect(help.stdout.contains("USAGE: shotc \(command) "), "\(help.stdout)")
+            let missing = try scratch.run([command], environment: environment)
+            #expect(missing.status == 2, "\(missing)")
+            #expect(missing.stderr.contains("shotc \(command)"), "\(missing.stderr)")
+            let unknown = try scratch.run([command, "greenhouse.shot", "--frobnicate"], environment: environment)
+            #expect(unknown.status == 2, "\(unknown)")
+            #expect(unknown.stderr.contains("--frobnicate"), "\(unknown.stderr)")
+        }
+        let checked = try scratch.run(["check", "greenhouse.shot", "--diagnostics", "json"], environment: environment)
+        #expect(checked.status == 0, "\(checked)")
+    }
+
     @Test func explainShowsACodeOrListsThemAll() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
