@@ -25,10 +25,10 @@ extension Analyzer {
                 if shot.name.value.utf8.count > Self.maxShotNameBytes {
                     diagnostics.report(.shotNameTooLong(shot.name, maxBytes: Self.maxShotNameBytes))
                 }
-                if let first = shotNames[shot.name.value] {
+                // One hash per name: the first use stays, put back over a duplicate.
+                if let first = shotNames.updateValue(shot.name.span, forKey: shot.name.value) {
+                    shotNames[shot.name.value] = first
                     diagnostics.report(.duplicateShotName(shot.name, first: first))
-                } else {
-                    shotNames[shot.name.value] = shot.name.span
                 }
                 shotSyntax.append(shot)
             }

@@ -85,15 +85,17 @@ public struct Analyzer {
         guard let root = loaded.root, let rootTree = loaded.trees[root] else { return nil }
         // Reserved once, never regrown: a shot is a few hundred bytes in each array, and
         // regrowing them costs more than the model records.
-        shotSyntax.reserveCapacity(loaded.trees.values.reduce(0) { $0 + $1.items.count })
+        let items = loaded.trees.values.reduce(0) { $0 + $1.items.count }
+        shotSyntax.reserveCapacity(items)
+        shotNames.reserveCapacity(items)
         collect(rootTree, diagnostics: &diagnostics)
         let settings = SceneSettings.check(rootTree, diagnostics: &diagnostics)
         var shots: [CompiledShot] = []
         shots.reserveCapacity(shotSyntax.count)
         model.shots.reserveCapacity(shotSyntax.count)
-        // Most shots mention a few references; the array grows past this only when they
-        // mention more.
-        model.mentions.reserveCapacity(shotSyntax.count * 4)
+        // Every mention starts with an `@`: counting them bounds the mentions, so the array of
+        // mentions (the model's largest) is never regrown and copied.
+        model.mentions.reserveCapacity(shotSyntax.reduce(0) { $0 + MentionScanner.atSigns(in: $1.prose.text) })
         var mentioned = [Bool](repeating: false, count: references.count)
         for shot in shotSyntax {
             let first = model.mentions.count

@@ -52,6 +52,21 @@ public enum MentionScanner {
         return result
     }
 
+    /// How many `@` bytes `text` has: more than it has mentions.
+    static func atSigns(in text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            var count = 0
+            var index = 0
+            while index < bytes.count, let found = memchr(base + index, Int32(at), bytes.count - index) {
+                count += 1
+                index = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+            }
+            return count
+        }
+    }
+
     /// Appends the UTF-8 range of each `@name` in `bytes` to `mentions` and the offset of each
     /// `@@` to `escapedAts`: the scan without a `String` per name, into buffers the caller
     /// reuses from one prose to the next (the analyzer's path).
@@ -77,13 +92,28 @@ public enum MentionScanner {
             guard let (first, width) = decode(bytes, position + 1), NameRule.isNameStart(first)
             else { continue }
             var end = position + 1 + width
-            while end < count, let (scalar, width) = decode(bytes, end), NameRule.isNameContinue(scalar) {
+            while end < count {
+                // Names are mostly ASCII: a byte below 0x80 is tested on its own.
+                let byte = bytes[end]
+                if byte < 0x80 {
+                    guard isASCIINameContinue(byte) else { break }
+                    end += 1
+                    continue
+                }
+                guard let (scalar, width) = decode(bytes, end), NameRule.isNameContinue(scalar) else { break }
                 end += width
             }
             while bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
             mentions.append(position..<end)
             index = end
         }
+    }
+
+    /// `NameRule.isNameContinue` for an ASCII byte: a letter, digit, `_` or `-`.
+    @inline(__always)
+    private static func isASCIINameContinue(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20  // a letter in lower case; no other byte lands in a...z
+        return (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D
     }
 
     /// Whether the character before `position` is a letter, digit, `_` or `@`.

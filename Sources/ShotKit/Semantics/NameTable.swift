@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Declared names interned for lookup by their UTF-8 bytes, so that resolving a mention makes
 /// no `String` and hashes no `String` (the analyzer resolves every mention of every shot
 /// through it).
@@ -38,18 +44,25 @@ struct NameTable {
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = slots.count - 1
         var slot = Self.hash(name) & mask
-        while true {
-            let stored = Int(slots[slot])
-            if stored == 0 { return nil }
-            let entry = entries[stored - 1]
-            if entry.count == name.count, matches(entry.start, name) { return entry.value }
-            slot = (slot + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBufferPointer { bytes in
+                while true {
+                    let stored = Int(slots[slot])
+                    if stored == 0 { return nil }
+                    let entry = entries[stored - 1]
+                    if entry.count == name.count, Self.same(bytes, at: entry.start, as: name) { return entry.value }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
     }
 
-    private func matches(_ start: Int, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        for offset in 0..<name.count where bytes[start + offset] != name[offset] { return false }
-        return true
+    /// Whether the bytes of `all` from `start` spell `name`.
+    private static func same(
+        _ all: UnsafeBufferPointer<UInt8>, at start: Int, as name: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard let base = all.baseAddress, let probe = name.baseAddress else { return name.isEmpty }
+        return memcmp(base + start, probe, name.count) == 0
     }
 
     /// FNV-1a: names are short, and the table is rebuilt per analysis, so a keyed hash

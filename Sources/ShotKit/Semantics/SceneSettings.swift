@@ -64,13 +64,21 @@ public struct SceneSettings: Sendable {
 
     /// The seconds of `value`: `5` or `5s`, from 3 to 10.
     public static func duration(_ value: Located<String>) -> Result<Int, Problem> {
-        // Read from the bytes: it runs for every shot.
-        var digits = value.value.utf8[...]
-        if digits.last == UInt8(ascii: "s") { digits = digits.dropLast() }
-        if !digits.isEmpty, digits.count <= 2, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            let seconds = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            if durations.contains(seconds) { return .success(seconds) }
+        // Read from the bytes, through a pointer: it runs for every shot.
+        var text = value.value
+        let seconds: Int? = text.withUTF8 { bytes in
+            var count = bytes.count
+            if count > 0, bytes[count - 1] == UInt8(ascii: "s") { count -= 1 }
+            guard count >= 1, count <= 2 else { return nil }
+            var seconds = 0
+            for index in 0..<count {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                seconds = seconds * 10 + Int(byte - 0x30)
+            }
+            return seconds
         }
+        if let seconds, durations.contains(seconds) { return .success(seconds) }
         return .failure(Problem(diagnostic: .invalidDuration(value)))
     }
 
