@@ -82,6 +82,7 @@ public struct Analyzer {
         shotSyntax.reserveCapacity(loaded.trees.values.reduce(0) { $0 + $1.items.count })
         collect(rootTree, diagnostics: &diagnostics)
         let settings = SceneSettings.check(rootTree, diagnostics: &diagnostics)
+        model.settings = settings
         var shots: [CompiledShot] = []
         shots.reserveCapacity(shotSyntax.count)
         model.shots.reserveCapacity(shotSyntax.count)
