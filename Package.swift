@@ -60,7 +60,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
 
-        // Shared by the test targets: start the stand-in, talk raw HTTP to it.
+        // Shared by the test targets: start the stand-in, talk raw HTTP to it, run the built shotc
+        // on a scratch copy of an example (RunWorld: the two together).
         .target(name: "ShotcTestSupport", path: "Sources/ShotcTestSupport"),
         .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
         .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin", "ShotcTestSupport"]),

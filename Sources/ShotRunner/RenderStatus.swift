@@ -49,8 +49,9 @@ public struct ShotStatus: Sendable {
 }
 
 extension ShotStatus {
-    /// The status of `plan` (from ``ShotPlanner/plan(_:in:store:force:)``).
-    public init(plan: ShotPlan, scene: CompiledScene, store: RunStore) {
+    /// The status of `plan` (from ``ShotPlanner/plan(_:in:store:force:)``) of `scene`, whose
+    /// semantic model `model` names the declaration of each picture.
+    public init(plan: ShotPlan, scene: CompiledScene, model: SemanticModel, store: RunStore) {
         shot = plan.shot.name
         requestID = plan.record?.requestID
         submittedAt = plan.record?.submittedAt
@@ -69,7 +70,8 @@ extension ShotStatus {
             reasons = ["request \(id) is not finished"]
             if let record = plan.record, record.fingerprint != plan.fingerprint {
                 reasons.append(
-                    "it renders an earlier version: " + Self.changes(plan, record, scene, store).joined(separator: "; ")
+                    "it renders an earlier version: "
+                        + Self.changes(plan, record, scene, model, store).joined(separator: "; ")
                 )
             }
         case .confirm(let id):
@@ -93,7 +95,7 @@ extension ShotStatus {
                 reasons = ["cancelled before"]
             case .completed where record.fingerprint != plan.fingerprint:
                 state = .stale
-                reasons = Self.changes(plan, record, scene, store)
+                reasons = Self.changes(plan, record, scene, model, store)
             default:
                 // Forced, or an unconfirmed submit forced: status never forces.
                 state = .new
@@ -103,7 +105,9 @@ extension ShotStatus {
     }
 
     /// What differs between the recorded request and the shot now.
-    static func changes(_ plan: ShotPlan, _ record: RunRecord, _ scene: CompiledScene, _ store: RunStore) -> [String] {
+    static func changes(
+        _ plan: ShotPlan, _ record: RunRecord, _ scene: CompiledScene, _ model: SemanticModel, _ store: RunStore
+    ) -> [String] {
         var reasons: [String] = []
         if record.endpoint != scene.endpointID {
             reasons.append("the model changed (\(record.endpoint) → \(scene.endpointID))")
@@ -125,7 +129,7 @@ extension ShotStatus {
         for (path, hash) in plan.files.sorted(by: { $0.key < $1.key }) {
             let recorded = record.files[store.recordedPath(of: path)]
             if let recorded, recorded != hash {
-                let owner = Self.owner(of: path, in: scene).map { " (\($0))" } ?? ""
+                let owner = Self.owner(of: path, in: model).map { " (\($0))" } ?? ""
                 reasons.append("the bytes of '\(path)'\(owner) changed")
             }
         }
@@ -134,19 +138,15 @@ extension ShotStatus {
         return reasons
     }
 
-    /// The declaration a local picture belongs to: `mara's front`, `ruin`.
-    static func owner(of path: String, in scene: CompiledScene) -> String? {
-        for reference in scene.references {
-            if case .localFile(let file, _)? = reference.primary?.source, file == path {
-                return reference.kind == .character || reference.kind == .prop
-                    ? "\(reference.name)'s front" : reference.name
-            }
-            for image in reference.referenceImages {
-                if case .localFile(let file, _) = image.source, file == path {
-                    return "one of \(reference.name)'s angles"
-                }
-            }
+    /// The declaration a local picture belongs to: `mara's front`, `one of mara's angles`,
+    /// `ruin`; the first that reads the file at `path` (resolved, as the plan's files are).
+    static func owner(of path: String, in model: SemanticModel) -> String? {
+        guard let (index, picture) = model.pictures(readingFile: path).first else { return nil }
+        let declaration = model.declarations[index]
+        switch declaration.pictures[picture].role {
+        case .front: return "\(declaration.name)'s front"
+        case .reference: return "one of \(declaration.name)'s angles"
+        case .image: return declaration.name
         }
-        return nil
     }
 }

@@ -47,7 +47,7 @@ struct Status: ParsableCommand {
             Terminal.writeError("error: \(error)\n")
             throw ExitCode(ExitStatus.compileErrors)
         }
-        let statuses = plans.map { ShotStatus(plan: $0, scene: scene, store: store) }
+        let statuses = plans.map { ShotStatus(plan: $0, scene: scene, model: compilation.model, store: store) }
         let toRender = plans.filter(\.action.submits).map(\.shot)
         let estimate = CostEstimate(scene: scene, shots: toRender)
         if json {

@@ -100,4 +100,58 @@ import ShotKit
         // The scene file is unchanged: only the cast is parsed again.
         #expect(cache.parsedFiles == 3 && cache.reusedFiles == 3)
     }
+
+    // MARK: The bound
+
+    /// Three scenes of one file each, none importing.
+    private static let scenes: [String: [UInt8]] = Dictionary(
+        uniqueKeysWithValues: ["a", "b", "c"].map { ("\($0).shot", Array("shot \($0)\n  waits.\n".utf8)) })
+
+    /// At the limit every file is kept; one more drops the least recently used, and only it.
+    @Test func filesPastTheLimitDropTheLeastRecentlyUsed() {
+        var cache = AnalysisCache(fileSystem: MemoryFileSystem(files: Self.scenes), fileLimit: 2)
+        #expect(cache.fileLimit == 2)
+        for name in ["a.shot", "b.shot"] { _ = Compiler.compile(path: name, cache: &cache) }
+        #expect(cache.keptFiles == 2 && cache.parsedFiles == 2)
+        // Both kept: reused. Now b is the least recently used.
+        for name in ["b.shot", "a.shot"] { _ = Compiler.compile(path: name, cache: &cache) }
+        #expect(cache.parsedFiles == 2 && cache.reusedFiles == 2)
+        // A third file (limit + 1) drops b, the least recently used: a is still reused.
+        _ = Compiler.compile(path: "c.shot", cache: &cache)
+        #expect(cache.keptFiles == 2 && cache.parsedFiles == 3)
+        _ = Compiler.compile(path: "a.shot", cache: &cache)
+        #expect(cache.parsedFiles == 3 && cache.reusedFiles == 3)
+        let again = Compiler.compile(path: "b.shot", cache: &cache)
+        #expect(cache.keptFiles == 2 && cache.parsedFiles == 4 && cache.reusedFiles == 3)
+        #expect(again.scene?.shots.map(\.name) == ["b"])
+    }
+
+    /// A scene of `count` local pictures, mentioned by one shot each.
+    private static func pictures(_ count: Int) -> [UInt8] {
+        var text = ""
+        for index in 0..<count { text += "image p\(index) pictures/p\(index).png\n" }
+        for index in 0..<count { text += "\nshot s\(index)\n  @p\(index) at dawn.\n" }
+        return Array(text.utf8)
+    }
+
+    /// Image headers: at the limit all are kept and none is read again; one past it, the
+    /// least recently used goes (a scene read in order then reads every one again).
+    @Test(arguments: [(3, 0), (4, 4)])
+    func imagesPastTheLimitDropTheLeastRecentlyUsed(count: Int, readAgain: Int) {
+        let scene = Self.pictures(count)
+        var cache = AnalysisCache(fileSystem: MemoryFileSystem(files: [:]), imageLimit: 3)
+        #expect(cache.images.limit == 3)
+        let first = Compiler.compile(path: "scene.shot", text: scene, cache: &cache)
+        #expect(first.scene != nil, "\(first.diagnostics.sorted)")
+        #expect(cache.images.reads == count && cache.images.count == 3)
+        let second = Compiler.compile(path: "scene.shot", text: scene, cache: &cache)
+        #expect(cache.images.reads == count + readAgain && cache.images.count == 3)
+        #expect(second.scene?.shots.count == count)
+    }
+
+    /// A one-analysis image cache keeps every path it probes.
+    @Test func aOneAnalysisImageCacheIsUnbounded() {
+        let cache = ImageCache(fileSystem: MemoryFileSystem(files: [:]), limit: 1)
+        #expect(cache.limit == Int.max)
+    }
 }

@@ -116,3 +116,22 @@ import Testing
         }
     }
 }
+
+/// The server keeps a compile cache for a bounded number of folders.
+@Suite struct CacheBoundTests {
+    @Test func theFolderCompiledInLeastRecentlyLosesItsCache() {
+        let server = LanguageServer(send: { _ in })
+        let limit = LanguageServer.maxCachedFolders
+        let text = Array("shot a\n  waits.\n".utf8)
+        func compile(_ folder: Int) { _ = server.compile(path: "/nowhere/f\(folder)/scene.shot", text: text) }
+        for folder in 0..<limit { compile(folder) }
+        #expect(server.caches.count == limit)
+        // Folder 0 compiled in again, then one folder more (limit + 1): folder 1 goes.
+        compile(0)
+        compile(limit)
+        #expect(server.caches.count == limit)
+        #expect(server.caches["/nowhere/f1"] == nil)
+        #expect(server.caches["/nowhere/f0"] != nil && server.caches["/nowhere/f\(limit)"] != nil)
+        #expect(server.cachedFolders.count == limit)
+    }
+}

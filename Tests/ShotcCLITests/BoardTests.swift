@@ -2,6 +2,7 @@
 // --embed, and the render states it reads from the stand-in's renders. The page itself is tested in
 // a real browser by scripts/browser-test.sh.
 import Foundation
+import ShotcTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -144,6 +145,29 @@ struct BoardTests {
         // (in `opening`, @ruin is the first image, @stone the first element).
         #expect(html.contains(#"data-ref="ruin" data-token="@Image1""#), "\(html)")
         #expect(html.contains(#"data-ref="stone" data-token="@Element1""#))
+    }
+
+    @Test("a scene with errors: each card shows the scene's model, duration and aspect ratio where it sets none")
+    func errorsKeepTheSceneSettings() throws {
+        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        defer { scratch.remove() }
+        try edit(scratch, "revealing @mara standing", "revealing @mra standing")
+        try edit(scratch, "model standard", "model pro")
+        try edit(scratch, "duration 5s", "duration 7s")
+        try edit(scratch, "aspect 16:9", "aspect 9:16")
+        // opening's own duration is written wrong: the scene's applies.
+        try edit(scratch, "shot opening 5s 16:9", "shot opening 5.5s 16:9")
+        let result = try scratch.run(["board", "greenhouse.shot"], environment: ShotcProcess.environment([:]))
+        #expect(result.status == 1, "\(result)")
+        let html = try page(scratch)
+        // Pro is $0.112 a second: 7 s and 8 s.
+        #expect(
+            try matches(#"data-shot="([^"]*" data-duration="[^"]*" data-aspect="[^"]*" data-cost="[^"]*)""#, in: html)
+                == [
+                    #"opening" data-duration="7" data-aspect="16:9" data-cost="0.784"#,
+                    #"orbit" data-duration="8" data-aspect="9:16" data-cost="0.896"#,
+                ])
+        #expect(html.contains(#"data-total-seconds="15" data-total-cost="1.680""#), "\(html)")
     }
 
     @Test("usage errors exit 2: a missing scene, --port without --serve")

@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 
 /// `shotc build`, `check` and `explain`, run as a writer runs them: the built binary, in a

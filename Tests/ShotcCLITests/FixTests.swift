@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 
 /// `shotc check --fix`: each certain fix-it turns a broken copy of the greenhouse example back

@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 
 /// `shotc fmt`, run as a writer runs it, in a scratch copy of the greenhouse example.

@@ -2,6 +2,7 @@
 // thread that splits its output into messages.
 import Foundation
 import ShotKit
+import ShotcTestSupport
 
 #if canImport(Glibc)
     import Glibc

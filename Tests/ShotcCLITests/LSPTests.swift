@@ -2,6 +2,7 @@
 // the features on a scratch copy of examples/greenhouse.
 import Foundation
 import ShotKit
+import ShotcTestSupport
 import Testing
 
 @Suite("shotc lsp", .serialized)

@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 
 /// A prompt over Kling's 2,500-character cap: a warning at `check`, a refusal (exit 2, nothing

@@ -13,48 +13,14 @@ import Testing
     import Darwin
 #endif
 
-/// A render takes about 0.2 s.
-private let quick = ["--queue-ms", "50", "--progress-ms", "150"]
 /// A render long enough to start a second command meanwhile (3 s).
 private let long = ["--queue-ms", "50", "--progress-ms", "3000"]
 /// greenhouse.shot: opening 5 s + orbit 8 s on the standard tier ($0.084/s).
 private let greenhouseCost = "$1.092"
 private let greenhouseShots = ["opening", "orbit"]
 
-/// One test's world: a stand-in and a scratch copy of examples/greenhouse.
-private struct Bench {
-    let standIn: StandInProcess
-    let control: StandInControl
-    let scratch: Scratch
-    let environment: [String: String]
-
-    init(standInArguments: [String] = quick, key: String = "test-key") throws {
-        standIn = try StandInProcess(arguments: standInArguments + (key == "test-key" ? [] : ["--key", key]))
-        control = StandInControl(standIn)
-        scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
-        environment = ShotcProcess.environment(standIn: standIn)
-    }
-
-    func close() {
-        standIn.stop()
-        scratch.remove()
-    }
-
-    /// `shotc run greenhouse.shot <arguments>` to its end, with `extra` in the environment.
-    func run(
-        _ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30
-    ) throws
-        -> ShotcResult
-    {
-        try scratch.run(
-            ["run", "greenhouse.shot"] + arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
-    }
-
-    /// `shotc run greenhouse.shot <arguments>`, started.
-    func start(_ arguments: [String] = []) throws -> ShotcProcess {
-        try scratch.start(["run", "greenhouse.shot"] + arguments, environment: environment)
-    }
-
+/// The command-line tests' world: the greenhouse against a stand-in, run in a terminal too.
+extension RunWorld {
     /// `shotc <arguments>` run in a pseudo-terminal (stdin, stdout and stderr), see ``runInTerminal``.
     func runInTerminal(
         _ arguments: [String], extra: [String: String] = [:], answer: String? = nil,
@@ -65,8 +31,6 @@ private struct Bench {
             logDirectory: scratch.root, answer: answer,
             interruptWhen: shot.map { "\(scratch.renders)/\($0).run.json" }, timeout: timeout)
     }
-
-    func state(_ shot: String) -> String? { scratch.record(shot)?["state"] as? String }
 }
 
 /// Polls `condition` every 10 ms for at most `seconds`.
@@ -168,7 +132,7 @@ struct RunCLITests {
         "the default output folder is renders/SCENE/ beside the scene; cancel finds it from the scene, a folder or nothing"
     )
     func defaultFolder() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let result = try bench.run()
         #expect(result.status == 0, "\(result)")
@@ -201,7 +165,7 @@ struct RunCLITests {
 
     @Test("cancel: each scene folder under renders/, a damaged record named by its path (exit 3)")
     func cancelFoldersAndDamagedRecords() throws {
-        let bench = try Bench(standInArguments: long)
+        let bench = try RunWorld(standInArguments: long)
         defer { bench.close() }
         let process = try bench.start(["-j", "1", "--shot", "opening"])
         let submitted = eventually(10) { bench.state("opening") == "submitted" }
@@ -224,7 +188,7 @@ struct RunCLITests {
 
     @Test("two runs on one folder: the second waits, names the first's pid, then says up to date; each shot sent once")
     func secondRunWaits() throws {
-        let bench = try Bench(standInArguments: ["--queue-ms", "50", "--progress-ms", "1500"])
+        let bench = try RunWorld(standInArguments: ["--queue-ms", "50", "--progress-ms", "1500"])
         defer { bench.close() }
         let first = try bench.start(["-j", "2"])
         let started = eventually(10) { bench.state("opening") == "submitted" || bench.state("orbit") == "submitted" }
@@ -249,7 +213,7 @@ struct RunCLITests {
     @Test("--no-wait on a folder in use: exit 2 at once, the holder's pid named, nothing sent")
     func noWait() throws {
         // Renders of 10 s: a second run that waited would take that long.
-        let bench = try Bench(standInArguments: ["--queue-ms", "50", "--progress-ms", "10000"])
+        let bench = try RunWorld(standInArguments: ["--queue-ms", "50", "--progress-ms", "10000"])
         defer { bench.close() }
         let first = try bench.start(["-j", "2"])
         let started = eventually(10) { bench.state("opening") == "submitted" && bench.state("orbit") == "submitted" }
@@ -268,7 +232,7 @@ struct RunCLITests {
 
     @Test("a lock left by a SIGKILLed run does not block the next one")
     func staleLockAfterKill() throws {
-        let bench = try Bench(standInArguments: long)
+        let bench = try RunWorld(standInArguments: long)
         defer { bench.close() }
         let process = try bench.start(["-j", "1", "--shot", "opening"])
         let submitted = eventually(10) { bench.state("opening") == "submitted" }
@@ -293,7 +257,7 @@ struct RunCLITests {
 
     @Test("cancel waits while a run uses the folder")
     func cancelWaitsForRun() throws {
-        let bench = try Bench(standInArguments: ["--queue-ms", "50", "--progress-ms", "1500"])
+        let bench = try RunWorld(standInArguments: ["--queue-ms", "50", "--progress-ms", "1500"])
         defer { bench.close() }
         let run = try bench.start(["-j", "2"])
         let started = eventually(10) { bench.state("opening") == "submitted" }
@@ -312,7 +276,7 @@ struct RunCLITests {
 
     @Test("a damaged record holds its shot: not submitted, exit 4 (the other shot still renders)")
     func heldShotExits4() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         try FileManager.default.createDirectory(atPath: bench.scratch.renders, withIntermediateDirectories: true)
         try Data("{\"shot\":\"opening\",\"fingerprint\":".utf8)
@@ -327,7 +291,7 @@ struct RunCLITests {
 
     @Test("exit 4 wins over 3: one shot held, the other failed on fal")
     func fourOverThree() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         try FileManager.default.createDirectory(atPath: bench.scratch.renders, withIntermediateDirectories: true)
         try Data("not json".utf8).write(to: URL(fileURLWithPath: bench.scratch.renders + "/opening.run.json"))
@@ -341,7 +305,7 @@ struct RunCLITests {
 
     @Test("the live display names a held shot 'not submitted', not 'failed'")
     func livePhaseOfHeldShot() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         try FileManager.default.createDirectory(atPath: bench.scratch.renders, withIntermediateDirectories: true)
         try Data("not json".utf8).write(to: URL(fileURLWithPath: bench.scratch.renders + "/opening.run.json"))
@@ -356,7 +320,7 @@ struct RunCLITests {
 
     @Test("--max-cost and SHOTC_MAX_COST below the estimate: exit 2, the estimate shown, nothing uploaded or sent")
     func maxCostRefuses() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         for (arguments, extra) in [(["--max-cost", "1.05"], [:]), ([], ["SHOTC_MAX_COST": "$0.5"])]
             as [([String], [String: String])]
@@ -380,7 +344,7 @@ struct RunCLITests {
 
     @Test("a bad --max-cost, SHOTC_MAX_COST or SHOTC_CONFIRM_ABOVE is a usage error (exit 2)")
     func badAmounts() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let cases: [([String], [String: String], String)] = [
             (["--max-cost", "abc"], [:], "--max-cost"), (["--max-cost", "-1"], [:], "--max-cost"),
@@ -397,7 +361,7 @@ struct RunCLITests {
 
     @Test("on a terminal, above SHOTC_CONFIRM_ABOVE: the plan and the question; n sends nothing (exit 2), y renders")
     func confirmOnTerminal() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let ask = ["SHOTC_CONFIRM_ABOVE": "0.50"]
         let no = try bench.runInTerminal(["run", "greenhouse.shot"], extra: ask, answer: "n")
@@ -425,7 +389,7 @@ struct RunCLITests {
 
     @Test("off a terminal the question is never asked")
     func neverAskedOffTerminal() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let result = try bench.run([], extra: ["SHOTC_CONFIRM_ABOVE": "0"])
         #expect(result.status == 0, "\(result)")
@@ -434,7 +398,7 @@ struct RunCLITests {
 
     @Test("the summary states what the run submitted and its estimated cost; --force counts, a re-run spends nothing")
     func summaryStatesSpending() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let first = try bench.run(["-j", "2"])
         #expect(first.status == 0, "\(first)")
@@ -450,9 +414,9 @@ struct RunCLITests {
 
     @Test("a refused key: every shot's identical problem is said once, grouped in the summary")
     func identicalFailuresGrouped() throws {
-        let bench = try Bench(key: "the-right-key")
+        // FAL_KEY is test-key, the stand-in wants another: every request is refused (401).
+        let bench = try RunWorld(standInKey: "the-right-key")
         defer { bench.close() }
-        // FAL_KEY is test-key, the stand-in wants another.
         let result = try bench.run(["-j", "2"])
         #expect(result.status == 3 || result.status == 4, "\(result)")
         #expect(result.stdout.contains("2 shots (opening, orbit)"), "not grouped: \(result)")
@@ -469,7 +433,8 @@ struct RunCLITests {
 
     @Test("a notice (the refused key) is printed once, even with -q")
     func noticeOnceEvenQuiet() throws {
-        let bench = try Bench(key: "the-right-key")
+        // FAL_KEY is test-key, the stand-in wants another: the key is refused.
+        let bench = try RunWorld(standInKey: "the-right-key")
         defer { bench.close() }
         let result = try bench.run(["-j", "2", "-q"])
         #expect(result.status != 0, "\(result)")
@@ -479,7 +444,7 @@ struct RunCLITests {
 
     @Test("-q prints only problems and the summary")
     func quietPrintsOnlyProblems() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let result = try bench.run(["-j", "2", "-q"])
         #expect(result.status == 0, "\(result)")
@@ -506,10 +471,10 @@ struct RunCLITests {
     @Test("-v shows each request with its headers, Authorization: Key ***, and never the key")
     func verboseHeaders() throws {
         let key = "sk-secret-PLUGH-456"
-        let bench = try Bench(key: key)
+        let bench = try RunWorld(key: key)
         defer { bench.close() }
-        var environment = bench.environment
-        environment["FAL_KEY"] = key
+        let environment = bench.environment
+        #expect(environment["FAL_KEY"] == key)
         let result = try bench.scratch.run(["run", "greenhouse.shot", "-v", "-j", "2"], environment: environment)
         #expect(result.status == 0, "\(result)")
         let lines = result.stderr.components(separatedBy: "\n")
@@ -533,7 +498,7 @@ struct RunCLITests {
 
     @Test("--dry-run --json: JSON lines, one per shot with action and cost, one per upload, one total")
     func dryRunJSON() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let result = try bench.scratch.run(
             ["run", "greenhouse.shot", "--dry-run", "--json"],
@@ -563,7 +528,7 @@ struct RunCLITests {
         "Ctrl-C on a terminal: only the shot on fal is 'still running', the other 'not started', and the advice stays below the last frame"
     )
     func liveInterrupt() throws {
-        let bench = try Bench(standInArguments: long)
+        let bench = try RunWorld(standInArguments: long)
         defer { bench.close() }
         let result = try bench.runInTerminal(["run", "greenhouse.shot", "-j", "1"], interruptWhenSubmitted: "opening")
         #expect(result.status == 130, "\(result)")
@@ -580,7 +545,7 @@ struct RunCLITests {
 
     @Test("a finished run on a terminal draws its list once: the summary gives totals, not the list again")
     func liveListOnce() throws {
-        let bench = try Bench()
+        let bench = try RunWorld()
         defer { bench.close() }
         let result = try bench.runInTerminal(["run", "greenhouse.shot", "-j", "2"])
         #expect(result.status == 0, "\(result)")

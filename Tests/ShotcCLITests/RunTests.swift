@@ -11,8 +11,6 @@ import Testing
     import Darwin
 #endif
 
-/// Short timings: a render takes about 0.2 s.
-private let fast = ["--queue-ms", "50", "--progress-ms", "150"]
 /// A render slow enough to interrupt (3 s).
 private let slow = ["--queue-ms", "50", "--progress-ms", "3000"]
 private let shots = ["opening", "orbit"]
@@ -20,47 +18,8 @@ private let shots = ["opening", "orbit"]
 /// stone (front, side). `orbit` uses only mara's, which `opening` uses too.
 private let distinctLocalImages = 6
 
-/// One test's world for `shotc run`: a stand-in, its control routes, a scratch copy of the greenhouse.
-struct RunWorld {
-    let standIn: StandInProcess
-    let control: StandInControl
-    let scratch: Scratch
-    let environment: [String: String]
-
-    init(standInArguments: [String] = fast, key: String = "test-key") throws {
-        standIn = try StandInProcess(arguments: standInArguments + (key == "test-key" ? [] : ["--key", key]))
-        control = StandInControl(standIn)
-        scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
-        environment = ShotcProcess.environment(standIn: standIn, key: key)
-    }
-
-    func close() {
-        standIn.stop()
-        scratch.remove()
-    }
-
-    /// `shotc run greenhouse.shot <arguments>` to its end; `extra` adds to or replaces variables.
-    func run(
-        _ arguments: [String] = [], extra: [String: String] = [:], timeout: TimeInterval = 30
-    ) throws
-        -> ShotcResult
-    {
-        try scratch.run(
-            ["run", "greenhouse.shot"] + arguments, environment: environment.merging(extra) { $1 }, timeout: timeout)
-    }
-
-    /// `shotc run greenhouse.shot <arguments>`, started.
-    func start(_ arguments: [String] = []) throws -> ShotcProcess {
-        try scratch.start(["run", "greenhouse.shot"] + arguments, environment: environment)
-    }
-
-    /// The stand-in's sample clip (what every finished render serves); the counts are reset after.
-    func sampleVideo() throws -> [UInt8] {
-        let reply = try control.fetch(standIn.baseURL + "/media/sample.mp4")
-        try control.reset()
-        return reply.body
-    }
-
+/// What the end-to-end tests check of a world after a run.
+extension RunWorld {
     /// Checks `shot` is rendered: record `completed` with its request id, and the video byte-identical
     /// to what the stand-in serves at the recorded URL and to its sample clip. Call after reading the
     /// counts (it fetches media). After a reset the stand-in forgets its requests (their media URLs

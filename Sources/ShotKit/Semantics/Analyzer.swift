@@ -90,6 +90,7 @@ public struct Analyzer {
         shotNames.reserveCapacity(items)
         collect(rootTree, diagnostics: &diagnostics)
         let settings = SceneSettings.check(rootTree, diagnostics: &diagnostics)
+        model.settings = settings
         var shots: [CompiledShot] = []
         shots.reserveCapacity(shotSyntax.count)
         model.shots.reserveCapacity(shotSyntax.count)

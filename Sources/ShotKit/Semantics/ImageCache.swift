@@ -3,7 +3,8 @@
 ///
 /// An editor keeps one from one analysis to the next (in an ``AnalysisCache``): an entry is
 /// reused while the file system reports the same modification time for its path, so an edit
-/// of the scene reads no image again.
+/// of the scene reads no image again. Such a cache keeps at most ``limit`` entries, dropping
+/// the least recently used; one made for a single analysis keeps every path it probes.
 public struct ImageCache: Sendable {
     /// The most of an image file read to find its pixel size (16 MB): the 10 MB limit plus a
     /// margin. Only JPEGs whose frame header follows large metadata need more than the first
@@ -27,7 +28,7 @@ public struct ImageCache: Sendable {
 
     /// The file system images are read through.
     public let fileSystem: any FileSystem
-    private var entries: [String: Entry] = [:]
+    private var entries: RecentlyUsed<Entry>
     /// Paths probed since ``beginAnalysis()``: within one analysis a path is read once, and its
     /// modification time not asked again.
     private var seen: Set<String> = []
@@ -38,11 +39,17 @@ public struct ImageCache: Sendable {
     /// compile asks no modification time.
     public let keepsEntries: Bool
 
+    /// The most entries it keeps (`Int.max` for one made for a single analysis).
+    public var limit: Int { entries.limit }
+    /// How many entries it keeps now.
+    public var count: Int { entries.count }
+
     /// An empty cache reading through `fileSystem`; `keepsEntries` for one kept from one
-    /// analysis to the next.
-    public init(fileSystem: any FileSystem, keepsEntries: Bool = false) {
+    /// analysis to the next, which keeps at most `limit` entries (at least 1).
+    public init(fileSystem: any FileSystem, keepsEntries: Bool = false, limit: Int = .max) {
         self.fileSystem = fileSystem
         self.keepsEntries = keepsEntries
+        entries = RecentlyUsed(limit: keepsEntries ? limit : .max)
     }
 
     /// Starts an analysis: an entry is checked against the file's modification time once per
@@ -51,7 +58,7 @@ public struct ImageCache: Sendable {
 
     /// The header facts of the image at `path`.
     public mutating func probe(_ path: String) -> Result<ImageInfo, Problem> {
-        if let known = entries[path] {
+        if let known = entries.value(forKey: path) {
             if seen.contains(path) { return known.outcome }
             // Without a modification time, an entry is trusted only within one analysis.
             if let modified = known.modified, fileSystem.modificationTime(of: path) == modified {
@@ -61,7 +68,7 @@ public struct ImageCache: Sendable {
         }
         let modified = keepsEntries ? fileSystem.modificationTime(of: path) : nil
         let outcome = read(path)
-        entries[path] = Entry(modified: modified, outcome: outcome)
+        entries.set(Entry(modified: modified, outcome: outcome), forKey: path)
         seen.insert(path)
         return outcome
     }

@@ -118,7 +118,7 @@ public struct SceneLoader {
         let modified = cache == nil ? nil : fileSystem.modificationTime(of: path)
         var reused: SceneSyntax? = nil
         let id: FileID
-        if let modified, let cached = cache?.files[cacheKey], cached.modified == modified,
+        if let modified, let cached = cache?.files.value(forKey: cacheKey), cached.modified == modified,
             cached.id == FileID(sources.files.count)
         {
             id = sources.add(path: path, bytes: cached.bytes)
@@ -165,9 +165,11 @@ public struct SceneLoader {
             var parsed = DiagnosticBag()
             tree = Self.parse(sources[id], as: Self.surface(forPath: path), diagnostics: &parsed)
             for diagnostic in parsed.diagnostics { diagnostics.report(diagnostic) }
-            cache?.files[Path.normalize(path)] = AnalysisCache.ParsedFile(
-                modified: modified, id: id, bytes: sources[id].bytes, tree: tree,
-                diagnostics: parsed.diagnostics)
+            cache?.files.set(
+                AnalysisCache.ParsedFile(
+                    modified: modified, id: id, bytes: sources[id].bytes, tree: tree,
+                    diagnostics: parsed.diagnostics),
+                forKey: Path.normalize(path))
             cache?.parsedFiles += 1
         } else {
             tree = Self.parse(sources[id], as: Self.surface(forPath: path), diagnostics: &diagnostics)

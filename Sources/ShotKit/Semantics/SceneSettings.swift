@@ -6,6 +6,8 @@ public struct SceneSettings: Sendable {
 
     /// The model tier.
     public var model = ModelTier.standard
+    /// Where it was set; nil for the default.
+    public var modelSpan: SourceSpan?
     /// The duration of a shot that sets none.
     public var duration = 5
     /// Where it was set; nil for the default.
@@ -26,7 +28,9 @@ public struct SceneSettings: Sendable {
             switch setting.key.value {
             case .model:
                 switch model(setting.value) {
-                case .success(let model): settings.model = model
+                case .success(let model):
+                    settings.model = model
+                    settings.modelSpan = setting.value.span
                 case .failure(let problem): diagnostics.report(problem.diagnostic)
                 }
             case .duration:

@@ -28,6 +28,14 @@ public struct SemanticModel: Sendable {
         public var written: Located<String>
         /// The checked image; nil when the value was reported (not found, not an image, ...).
         public var image: ImageValue?
+
+        /// The local file it reads, as resolved (joined to the declaring file's folder, as
+        /// ``ImageSource/localFile(path:written:)`` holds it); nil for a URL, a `data:`
+        /// URI or a value that was reported.
+        public var localPath: String? {
+            if case .localFile(let path, _)? = image?.source { return path }
+            return nil
+        }
     }
 
     /// A declared character, prop, image or style.
@@ -134,6 +142,10 @@ public struct SemanticModel: Sendable {
     public var shots: [Shot] = []
     /// Every import of every file read, by importing file, each file's in file order.
     public var imports: [Import] = []
+    /// The scene's settings as its root file sets them (model tier, duration, aspect ratio),
+    /// each with where it is written; the default, without a span, for a setting not written
+    /// or written wrong. A shot that sets no duration or aspect ratio gets these.
+    public var settings = SceneSettings()
 
     /// An empty model of the scene rooted at `root`.
     public init(root: FileID?) { self.root = root }
@@ -148,6 +160,19 @@ public struct SemanticModel: Sendable {
 
     /// The mentions of shot `shot`.
     public func mentions(inShot shot: Int) -> ArraySlice<Mention> { mentions[shots[shot].mentions] }
+
+    /// The pictures that read the local file at `resolvedPath` (as ``Picture/localPath``
+    /// gives it), in declaration order: indices into ``declarations`` and its
+    /// ``Declaration/pictures``. A file can be a picture of more than one declaration.
+    public func pictures(readingFile resolvedPath: String) -> [(declaration: Int, picture: Int)] {
+        var found: [(declaration: Int, picture: Int)] = []
+        for (index, declaration) in declarations.enumerated() {
+            for (picture, value) in declaration.pictures.enumerated() where value.localPath == resolvedPath {
+                found.append((index, picture))
+            }
+        }
+        return found
+    }
 
     /// Where declaration `declaration` is used: indices into ``mentions``, in scene order,
     /// across every shot and file.

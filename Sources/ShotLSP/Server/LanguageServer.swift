@@ -17,8 +17,13 @@ public final class LanguageServer {
     /// The file system the compiler reads through: open buffers over the disk.
     let fileSystem = OverlayFileSystem()
     /// What compiles keep for the next (files parsed, image headers), one cache for each
-    /// folder scenes are compiled in (the compiler's paths are relative to it).
+    /// folder scenes are compiled in (the compiler's paths are relative to it), for at most
+    /// ``maxCachedFolders`` folders: each cache is bounded, and so is their number.
     var caches: [String: AnalysisCache] = [:]
+    /// The folders of ``caches``, the most recently compiled in last.
+    var cachedFolders: [String] = []
+    /// How many folders keep a cache: the one compiled in least recently loses its own.
+    static let maxCachedFolders = 8
     /// Open documents by URI.
     var documents: [String: Document] = [:]
     /// Bumped on every change to any buffer or file: analyses from older generations are stale.
@@ -249,6 +254,11 @@ public final class LanguageServer {
             text.map { Compiler.compile(path: name, text: $0, cache: &cache) }
             ?? Compiler.compile(path: name, cache: &cache)
         caches[directory] = cache
+        cachedFolders.removeAll { $0 == directory }
+        cachedFolders.append(directory)
+        if cachedFolders.count > Self.maxCachedFolders {
+            caches.removeValue(forKey: cachedFolders.removeFirst())
+        }
         return SceneIndex(compilation, baseDirectory: directory)
     }
 

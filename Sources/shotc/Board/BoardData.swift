@@ -136,11 +136,9 @@ struct BoardData {
 
     private mutating func fill(from compilation: Compilation, scenePath: String, outputDirectory: String) {
         let semantic = compilation.model
-        // The model does not carry the settings: a checked scene's are in it, a scene with
-        // errors has them checked again from its root (the checks are pure; what they report
-        // was reported already).
-        let settings = Self.settings(compilation)
-        model = compilation.scene?.model ?? settings.model
+        // The scene's settings, errors or not (a setting written wrong leaves the default).
+        let settings = semantic.settings
+        model = settings.model
         references = semantic.declarations.map { declaration in
             var primary: Picture? = nil
             var angles: [Picture] = []
@@ -185,7 +183,8 @@ struct BoardData {
                         nextRunSubmits: false))
                 continue
             }
-            let status = index < plans.count ? ShotStatus(plan: plans[index], scene: scene, store: store) : nil
+            let status =
+                index < plans.count ? ShotStatus(plan: plans[index], scene: scene, model: semantic, store: store) : nil
             let sent =
                 compiled.elements.enumerated().map { Sent(token: "@Element\($0.offset + 1)", reference: $0.element) }
                 + compiled.images.enumerated().map { Sent(token: "@Image\($0.offset + 1)", reference: $0.element) }
@@ -197,13 +196,6 @@ struct BoardData {
                     requestID: status?.requestID, video: status?.videoPath.map(Self.absolute),
                     nextRunSubmits: status?.nextRunSubmits ?? true))
         }
-    }
-
-    /// The settings of the scene's root file (the defaults when it could not be read).
-    private static func settings(_ compilation: Compilation) -> SceneSettings {
-        guard let root = compilation.root, let tree = compilation.trees[root] else { return SceneSettings() }
-        var reported = DiagnosticBag()
-        return SceneSettings.check(tree, diagnostics: &reported)
     }
 
     /// The prose cut at its mentions, each paired with the model's mention of the same rank

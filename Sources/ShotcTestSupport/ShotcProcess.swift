@@ -2,7 +2,6 @@
 // environment, a scratch copy of an example scene, and a tiny HTTP client for the stand-in's control
 // routes. Foundation only; nothing here reaches beyond 127.0.0.1.
 import Foundation
-import ShotcTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -11,28 +10,31 @@ import ShotcTestSupport
 #endif
 
 /// What a finished `shotc` process left behind.
-struct ShotcResult: CustomStringConvertible {
+public struct ShotcResult: CustomStringConvertible {
     /// The exit status (128 + signal when killed by one).
-    var status: Int32
-    var stdout: String
-    var stderr: String
+    public var status: Int32
+    /// What it wrote on standard output.
+    public var stdout: String
+    /// What it wrote on standard error.
+    public var stderr: String
     /// True when the timeout ran out and the process was killed.
-    var timedOut: Bool
+    public var timedOut: Bool
 
-    var description: String {
+    /// The exit status and both outputs, for a failed expectation's message.
+    public var description: String {
         "exit \(status)\(timedOut ? " (timed out, killed)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
     }
 }
 
 /// One `shotc` child process. Output goes to files beside the scratch folder (never into the output
 /// folder), so a chatty child can never block on a full pipe.
-final class ShotcProcess: @unchecked Sendable {
+public final class ShotcProcess: @unchecked Sendable {
     private let process = Process()
     private let stdoutPath: String
     private let stderrPath: String
 
     /// The built `shotc`: `$SHOTC_PATH` when set, else beside `fal-standin` (same build folder).
-    static func executableURL() throws -> URL {
+    public static func executableURL() throws -> URL {
         if let override = ProcessInfo.processInfo.environment["SHOTC_PATH"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
@@ -44,7 +46,7 @@ final class ShotcProcess: @unchecked Sendable {
     }
 
     /// The parent's environment without any `FAL_*` variable, plus `extra`.
-    static func environment(_ extra: [String: String]) -> [String: String] {
+    public static func environment(_ extra: [String: String]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAL_") }
         environment["NO_COLOR"] = "1"
         for (name, value) in extra { environment[name] = value }
@@ -52,7 +54,7 @@ final class ShotcProcess: @unchecked Sendable {
     }
 
     /// The environment pointing every fal URL at `standIn`, with `key` as FAL_KEY (nil: unset).
-    static func environment(standIn: StandInProcess, key: String? = "test-key") -> [String: String] {
+    public static func environment(standIn: StandInProcess, key: String? = "test-key") -> [String: String] {
         var extra = [
             "FAL_QUEUE_URL": standIn.baseURL, "FAL_REST_URL": standIn.baseURL, "FAL_CDN_URL": standIn.baseURL,
         ]
@@ -63,7 +65,7 @@ final class ShotcProcess: @unchecked Sendable {
     /// Starts `shotc arguments...` in `directory` with exactly `environment`; output is logged under
     /// `logDirectory`. `limitFileSize` runs it under `prlimit --fsize` (a write past that many bytes
     /// fails with EFBIG, as on a full disk), with its standard error merged into standard output.
-    init(
+    public init(
         _ arguments: [String], environment: [String: String], directory: String, logDirectory: String,
         limitFileSize: Int? = nil
     ) throws {
@@ -92,17 +94,19 @@ final class ShotcProcess: @unchecked Sendable {
         try process.run()
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    /// Its process identifier.
+    public var pid: Int32 { process.processIdentifier }
+    /// Whether it is still running.
+    public var isRunning: Bool { process.isRunning }
 
     /// Sends `signal` to the process.
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// What it has written to stderr so far.
-    var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var stderrSoFar: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     /// Waits for the process to end, killing it (SIGKILL) once `timeout` seconds have passed.
-    func wait(timeout: TimeInterval = 30) -> ShotcResult {
+    public func wait(timeout: TimeInterval = 30) -> ShotcResult {
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while process.isRunning {
@@ -125,21 +129,21 @@ final class ShotcProcess: @unchecked Sendable {
 }
 
 /// A scratch copy of one example scene folder in a fresh temporary folder, removed by `remove()`.
-struct Scratch {
+public struct Scratch {
     /// The temporary root: holds the logs and `scene/`.
-    let root: String
+    public let root: String
     /// The copied example folder.
-    let folder: String
+    public let folder: String
     /// The scene file in it.
-    let scene: String
+    public let scene: String
     /// The default output folder, `scene/renders/SCENE` (SCENE: the scene file's name without extension).
-    var renders: String {
+    public var renders: String {
         let file = scene.split(separator: "/").last.map(String.init) ?? scene
         return folder + "/renders/" + (file.split(separator: ".").first.map(String.init) ?? file)
     }
 
     /// Copies `examples/<example>` and names `<file>` in it as the scene.
-    init(example: String, file: String) throws {
+    public init(example: String, file: String) throws {
         let repository = Self.repositoryRoot()
         root = NSTemporaryDirectory() + "shotc-run-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -151,7 +155,7 @@ struct Scratch {
     }
 
     /// The package root (the folder with Package.swift above this file).
-    static func repositoryRoot() -> String {
+    public static func repositoryRoot() -> String {
         var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
@@ -163,7 +167,7 @@ struct Scratch {
     }
 
     /// Starts `shotc` here with `arguments` (under a file-size limit, if one is given).
-    func start(
+    public func start(
         _ arguments: [String], environment: [String: String], limitFileSize: Int? = nil
     ) throws
         -> ShotcProcess
@@ -173,42 +177,49 @@ struct Scratch {
     }
 
     /// Runs `shotc` here to its end (at most `timeout` seconds).
-    func run(
+    public func run(
         _ arguments: [String], environment: [String: String], timeout: TimeInterval = 30, limitFileSize: Int? = nil
     ) throws -> ShotcResult {
         try start(arguments, environment: environment, limitFileSize: limitFileSize).wait(timeout: timeout)
     }
 
     /// The names in the output folder.
-    func outputNames() -> [String] {
+    public func outputNames() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: renders)) ?? []).sorted()
     }
 
     /// The record `<renders>/<shot>.run.json` as a JSON object, nil when absent or unreadable.
-    func record(_ shot: String) -> [String: Any]? {
+    public func record(_ shot: String) -> [String: Any]? {
         guard let data = FileManager.default.contents(atPath: "\(renders)/\(shot).run.json") else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 
     /// The bytes of `<renders>/<shot>.mp4`, nil when absent.
-    func video(_ shot: String) -> [UInt8]? {
+    public func video(_ shot: String) -> [UInt8]? {
         FileManager.default.contents(atPath: "\(renders)/\(shot).mp4").map(Array.init)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    /// Removes the scratch folder and the logs.
+    public func remove() { try? FileManager.default.removeItem(atPath: root) }
 }
 
 // MARK: - The stand-in's control routes
 
 /// Talks to the stand-in over plain HTTP/1.1 (one connection per request, `Connection: close`).
-struct StandInControl {
-    let port: Int
+public struct StandInControl {
+    /// The stand-in's port on 127.0.0.1.
+    public let port: Int
 
-    struct Reply {
-        var status: Int
-        var headers: [String: String]
-        var body: [UInt8]
-        func object() throws -> [String: Any] {
+    /// A reply to one request.
+    public struct Reply {
+        /// Its HTTP status.
+        public var status: Int
+        /// Its headers.
+        public var headers: [String: String]
+        /// Its body.
+        public var body: [UInt8]
+        /// The body as a JSON object.
+        public func object() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
                 throw ControlError("not a JSON object: \(String(decoding: body, as: UTF8.self))")
             }
@@ -216,15 +227,19 @@ struct StandInControl {
         }
     }
 
-    struct ControlError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    /// A control request that failed, and why.
+    public struct ControlError: Error, CustomStringConvertible {
+        /// Why.
+        public var description: String
+        /// A failure described by `description`.
+        public init(_ description: String) { self.description = description }
     }
 
-    init(_ standIn: StandInProcess) { port = standIn.port }
+    /// Talks to `standIn`.
+    public init(_ standIn: StandInProcess) { port = standIn.port }
 
     /// Adds faults (`POST /_standin/faults`).
-    func addFaults(_ faults: [[String: Any]]) throws {
+    public func addFaults(_ faults: [[String: Any]]) throws {
         let body = try JSONSerialization.data(withJSONObject: faults)
         let reply = try send("POST", "/_standin/faults", body: Array(body))
         guard reply.status == 200 else {
@@ -233,13 +248,13 @@ struct StandInControl {
     }
 
     /// `GET /_standin/counts`.
-    func counts() throws -> Counts { Counts(raw: try send("GET", "/_standin/counts").object()) }
+    public func counts() throws -> Counts { Counts(raw: try send("GET", "/_standin/counts").object()) }
 
     /// `POST /_standin/reset`.
-    func reset() throws { _ = try send("POST", "/_standin/reset") }
+    public func reset() throws { _ = try send("POST", "/_standin/reset") }
 
     /// The bytes at `url` (an absolute URL on the stand-in).
-    func fetch(_ url: String) throws -> Reply {
+    public func fetch(_ url: String) throws -> Reply {
         guard let components = URLComponents(string: url), components.port == port else {
             throw ControlError("not a stand-in URL: \(url)")
         }
@@ -247,7 +262,7 @@ struct StandInControl {
     }
 
     /// Sends one request on a new connection and reads the whole reply.
-    func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> Reply {
+    public func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> Reply {
         let headers = body.isEmpty ? [:] : ["Content-Type": "application/json"]
         let response = try RawHTTPConnection(port: port).send(
             method, target, headers: headers, body: body, keepAlive: false)
@@ -256,15 +271,18 @@ struct StandInControl {
 }
 
 /// `GET /_standin/counts`, typed.
-struct Counts: CustomStringConvertible {
-    let raw: [String: Any]
-    subscript(_ route: String) -> Int { raw[route] as? Int ?? -1 }
+public struct Counts: CustomStringConvertible {
+    /// The reply as the stand-in wrote it.
+    public let raw: [String: Any]
+    /// The count of `route` (-1 when the reply has none).
+    public subscript(_ route: String) -> Int { raw[route] as? Int ?? -1 }
     /// Every route count, as one number: the total requests the stand-in saw (401s are counted on their route).
-    var total: Int {
+    public var total: Int {
         ["submit", "status", "stream", "result", "cancel", "token", "upload", "initiate", "put", "file", "media"]
             .map { self[$0] }.reduce(0, +)
     }
-    var description: String {
+    /// Each route's count, on one line.
+    public var description: String {
         ["submit", "status", "stream", "result", "cancel", "token", "upload", "file", "media", "unauthorized"]
             .map { "\($0)=\(self[$0])" }.joined(separator: " ")
     }
