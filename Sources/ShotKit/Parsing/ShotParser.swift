@@ -26,7 +26,7 @@ struct ShotParser {
     init(file: SourceFile, diagnostics: inout DiagnosticBag) {
         bytes = file.bytes
         fileID = file.id
-        lexer = Lexer(bytes: file.bytes)
+        lexer = Lexer(file: file)
         advance(diagnostics: &diagnostics)
     }
 
