@@ -101,3 +101,56 @@ import Testing
         }
     }
 }
+
+/// The keyword and name checks that read the source bytes in place.
+@Suite struct InPlaceWordTests {
+    @Test func everyKeywordIsFoundAndNothingElse() {
+        let padding = Array("xx ".utf8)
+        for keyword in Keyword.allCases {
+            let bytes = padding + Array(keyword.rawValue.utf8) + padding
+            #expect(Keyword.named(bytes, 3..<(bytes.count - 3)) == keyword)
+        }
+        for word in ["", "shots", "Shot", "impart", "imag", "style2", "prop-", "modal", "durations", "caracter"] {
+            let bytes = Array(word.utf8)
+            #expect(Keyword.named(bytes, 0..<bytes.count) == nil, "\(word)")
+        }
+    }
+
+    @Test func nameRuleOnBytesMatchesTheScalarRule() {
+        let names = [
+            "mara", "a", "A9", "a_b-c", "a-", "-a", "9a", "_a", "é", "aé", "éa-b", "a.é", "1é", "é-",
+            "a b", "日本", "a\u{0301}", "", "Z", "z_",
+        ]
+        for name in names {
+            let scalars = Array(name.unicodeScalars)
+            let expected =
+                !scalars.isEmpty && name.last != "-" && NameRule.isNameStart(scalars[0])
+                && scalars.dropFirst().allSatisfy(NameRule.isNameContinue)
+            #expect(NameRule.isValid(Array(name.utf8)) == expected, "\(name)")
+            #expect(NameRule.isValid(name) == expected, "\(name)")
+        }
+        #expect(!NameRule.isValid([0x61, 0xFF]))
+        #expect(!NameRule.isValid([0xFF, 0x61]))
+    }
+}
+
+/// Prose is joined straight from its pieces: the text is what joining the lines' bytes and
+/// decoding them gives, invalid UTF-8 replaced the same way.
+@Suite struct ProseJoiningTests {
+    @Test func joinedTextMatchesDecodingTheJoinedBytes() {
+        let lines: [[UInt8]] = [
+            Array("shot a 5s\n".utf8), Array("  First line \u{00E9}\n".utf8), [0x20, 0x20, 0x61, 0xFF, 0x62, 0x0A],
+            Array("  # a comment\n".utf8), Array("\n".utf8), Array("\n".utf8), Array("  Second\tparagraph\n".utf8),
+            Array("  \u{65E5}\u{672C}".utf8) + [0xE2, 0x80] + Array("\n".utf8), Array("shot b\n".utf8),
+            Array("  x\n".utf8),
+        ]
+        let parsed = parseShot(bytes: lines.flatMap { $0 })
+        let shots = parsed.scene.shots
+        #expect(shots.count == 2)
+        var expected: [UInt8] = Array("First line \u{00E9} ".utf8) + [0x61, 0xFF, 0x62]
+        expected += Array("\n\nSecond\tparagraph ".utf8) + Array("\u{65E5}\u{672C}".utf8) + [0xE2, 0x80]
+        #expect(shots.first?.prose.text == String(decoding: expected, as: UTF8.self))
+        #expect(shots.first?.prose.pieces.map(\.length) == [13, 3, 16, 8])
+        #expect(shots.last?.prose.text == "x")
+    }
+}
