@@ -121,6 +121,12 @@ public struct SourceFile: Sendable {
                     }
                     index += suspect.trailingZeroBitCount / 8
                 }
+                // A line feed is what most often makes a word suspect: taken first.
+                if raw[index] == 0x0A {
+                    index += 1
+                    starts.append(index)
+                    continue
+                }
                 if endsLine(index) { starts.append(index + 1) }
                 let length = cleanLength(bytes, at: index)
                 if length == 0 {
