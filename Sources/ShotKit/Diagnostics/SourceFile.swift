@@ -70,24 +70,87 @@ public struct SourceFile: Sendable {
     /// The offset at which each line starts; `lineStarts[0] == 0`.
     public let lineStarts: [Int]
 
+    /// The length of the longest prefix of `bytes` that is valid UTF-8 (RFC 3629) and holds
+    /// no character that ``ControlCharacter`` forbids; `bytes.count` when the whole file is
+    /// clean. The `.shot` lexer checks only the lines that reach past it, byte by byte.
+    let cleanPrefixLength: Int
+
     /// Indexes the lines of `bytes`. A line ends at `\n`, `\r\n` or a lone `\r`, as both
     /// front ends read them.
     public init(id: FileID, path: String, bytes: [UInt8]) {
         self.id = id
         self.path = path
         self.bytes = bytes
+        (self.lineStarts, self.cleanPrefixLength) = SourceFile.scan(bytes)
+    }
+
+    /// The line table (``lineStarts``) and ``cleanPrefixLength`` of `bytes`, in one pass.
+    ///
+    /// Fast path: eight bytes are tested at once, and a word of printable ASCII (0x20 to 0x7E,
+    /// most of a scene) is passed in a few instructions. Otherwise the scan jumps to the
+    /// first byte that made the word suspect (a line end, a tab, a byte above 0x7E) and reads
+    /// that character with the lexer's own rules (``Lexer/utf8SequenceLength(in:at:)``,
+    /// ``ControlCharacter/forbidden(in:at:length:)``), so the result is the same as reading
+    /// every byte that way. Past the first problem only line ends are looked for.
+    private static func scan(_ bytes: [UInt8]) -> (lineStarts: [Int], cleanPrefixLength: Int) {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
-        for (offset, byte) in bytes.enumerated() {
-            if byte == UInt8(ascii: "\n") {
-                starts.append(offset + 1)
-            } else if byte == UInt8(ascii: "\r"),
-                offset + 1 == bytes.count || bytes[offset + 1] != UInt8(ascii: "\n")
-            {
-                starts.append(offset + 1)
+        let count = bytes.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var index = 0
+        var clean = count
+        bytes.withUnsafeBytes { raw in
+            func endsLine(_ index: Int) -> Bool {
+                raw[index] == 0x0A || (raw[index] == 0x0D && (index + 1 == count || raw[index + 1] != 0x0A))
+            }
+            while index < count {
+                if index + 8 <= count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    // Bit 7 of a byte is set in `suspect` for a byte of 0x80 or more, a byte
+                    // below 0x20 (the bit hack "has less than") or 0x7F ("has zero" of
+                    // word ^ 0x7F...). Borrows can flag bytes above a flagged byte, never
+                    // below it: the lowest flag is a byte that needs a look.
+                    let deleted = word ^ (ones &* 0x7F)
+                    let suspect =
+                        (word & high) | ((word &- ones &* 0x20) & ~word & high)
+                        | ((deleted &- ones) & ~deleted & high)
+                    if suspect == 0 {
+                        index += 8
+                        continue
+                    }
+                    index += suspect.trailingZeroBitCount / 8
+                }
+                // A line feed is what most often makes a word suspect: taken first.
+                if raw[index] == 0x0A {
+                    index += 1
+                    starts.append(index)
+                    continue
+                }
+                if endsLine(index) { starts.append(index + 1) }
+                let length = cleanLength(bytes, at: index)
+                if length == 0 {
+                    clean = index
+                    break
+                }
+                index += length
+            }
+            while index < count {
+                if endsLine(index) { starts.append(index + 1) }
+                index += 1
             }
         }
-        self.lineStarts = starts
+        return (starts, clean)
+    }
+
+    /// The length of the allowed character whose UTF-8 starts at `index`; 0 when the bytes
+    /// there are not valid UTF-8 or spell a forbidden character.
+    private static func cleanLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte >= 0x20, byte < 0x7F { return 1 }
+        let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
+        guard length > 0, ControlCharacter.forbidden(in: bytes, at: index, length: length) == nil else { return 0 }
+        return length
     }
 
     /// The 0-based index of the line that holds `offset`.

@@ -8,48 +8,47 @@
 struct Lexer: Sendable {
     /// The file's bytes.
     let bytes: [UInt8]
+    /// The file's line table (``SourceFile/lineStarts``): where each line starts.
+    private let lineStarts: [Int]
+    /// How far the file is known to be valid UTF-8 without a forbidden character
+    /// (``SourceFile/cleanPrefixLength``): lines that end before it are not read byte by byte.
+    private let cleanPrefixLength: Int
+    /// The index in `lineStarts` of the line after the one read last.
+    private var lineIndex = 0
     /// Where the next line starts.
     private(set) var position: Int
 
-    /// A lexer at the start of `bytes`, past a UTF-8 byte-order mark if there is one.
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    /// A lexer at the start of `file`, past a UTF-8 byte-order mark if there is one.
+    init(file: SourceFile) {
+        self.bytes = file.bytes
+        self.lineStarts = file.lineStarts
+        self.cleanPrefixLength = file.cleanPrefixLength
         self.position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     }
 
+    /// A lexer at the start of `bytes` (which it indexes as a ``SourceFile`` does).
+    init(bytes: [UInt8]) {
+        self.init(file: SourceFile(id: FileID(0), path: "", bytes: bytes))
+    }
+
     /// The next line, or nil at the end of the file.
+    ///
+    /// `\n`, `\r\n` and a lone `\r` end a line alike (as in YAML): the line ends are those of
+    /// the file's line table, so they are not looked for again here.
     mutating func nextLine() -> LexedLine? {
         let bytes = self.bytes  // A local copy lets the optimizer hoist the bounds checks.
         let count = bytes.count
         guard position < count else { return nil }
         let start = position
-        var index = start
+        lineIndex += 1
+        position = lineIndex < lineStarts.count ? lineStarts[lineIndex] : count
+        var end = position
+        if end > start, bytes[end - 1] == 0x0A { end -= 1 }
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
         var invalid: Int? = nil
         var control: Int? = nil
-        while index < count {
-            let byte = bytes[index]
-            if byte >= 0x20, byte < 0x7F {
-                index += 1
-                continue
-            }
-            // `\n`, `\r\n` and a lone `\r` end a line alike (as in YAML and SourceFile).
-            if byte == 0x0A || byte == 0x0D { break }
-            let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
-            if length == 0 {
-                if invalid == nil { invalid = index }
-                index += 1
-                continue
-            }
-            if control == nil, ControlCharacter.forbidden(in: bytes, at: index, length: length) != nil {
-                control = index
-            }
-            index += length
-        }
-        let end = index
-        if index < count, bytes[index] == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A {
-            position = index + 2
-        } else {
-            position = index < count ? index + 1 : count
+        if end > cleanPrefixLength {
+            (invalid, control) = Lexer.problems(in: bytes, from: start, to: end)
         }
 
         var contentStart = start
@@ -74,6 +73,32 @@ struct Lexer: Sendable {
             start: start, contentStart: contentStart, contentEnd: contentEnd, end: end,
             next: position, kind: kind, firstTab: firstTab, invalidUTF8: invalid,
             controlCharacter: control)
+    }
+
+    /// The first byte of `bytes[start..<end]` that is not valid UTF-8 (E0001), and the first
+    /// forbidden character (E0011, ``ControlCharacter``), read byte by byte.
+    static func problems(in bytes: [UInt8], from start: Int, to end: Int) -> (invalid: Int?, control: Int?) {
+        var index = start
+        var invalid: Int? = nil
+        var control: Int? = nil
+        while index < end {
+            let byte = bytes[index]
+            if byte >= 0x20, byte < 0x7F {
+                index += 1
+                continue
+            }
+            let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
+            if length == 0 {
+                if invalid == nil { invalid = index }
+                index += 1
+                continue
+            }
+            if control == nil, ControlCharacter.forbidden(in: bytes, at: index, length: length) != nil {
+                control = index
+            }
+            index += length
+        }
+        return (invalid, control)
     }
 
     /// The length of the valid UTF-8 sequence that starts at `index` (whose byte is not

@@ -28,15 +28,24 @@ public enum NameRule {
         guard let last = bytes.last, last != UInt8(ascii: "-") else {
             return false
         }
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            var first = true
-            for byte in bytes {
-                let scalar = Unicode.Scalar(byte)
-                guard first ? isNameStart(scalar) : isNameContinue(scalar) else { return false }
-                first = false
+        // ASCII names (nearly all) are read in one pass without decoding; at the first
+        // non-ASCII byte the whole name is decoded instead. The rule is the same either way:
+        // every scalar must pass, so an ASCII byte already refused refuses the name.
+        var atStart = true
+        var isASCII = true
+        for byte in bytes {
+            guard byte < 0x80 else {
+                isASCII = false
+                break
             }
-            return true
+            // An ASCII letter: setting bit 5 maps `A`-`Z` onto `a`-`z` and nothing else into it.
+            if byte | 0x20 >= 0x61, byte | 0x20 <= 0x7A {
+                atStart = false
+                continue
+            }
+            guard !atStart, (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2D else { return false }
         }
+        if isASCII { return true }
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var first = true
@@ -54,5 +63,9 @@ public enum NameRule {
     }
 
     /// Whether `name` is a valid name.
-    public static func isValid(_ name: String) -> Bool { isValid(Array(name.utf8)) }
+    public static func isValid(_ name: String) -> Bool {
+        var name = name
+        // The String's own UTF-8 storage, read in place (no copy into an array).
+        return name.withUTF8 { isValid($0) }
+    }
 }

@@ -5,14 +5,32 @@ enum Keyword: String, CaseIterable, Sendable {
     /// The keywords' spellings, for "did you mean".
     static let spellings: [String] = allCases.map(\.rawValue)
 
-    private static let table: [(Keyword, [UInt8])] = allCases.map { ($0, Array($0.rawValue.utf8)) }
-
-    /// The keyword spelled by `bytes[range]`, if any (compared byte for byte, no String made).
+    /// The keyword spelled by `bytes[range]`, if any: the length and the first byte pick the
+    /// one keyword it can be, whose spelling is then compared byte for byte (no String made,
+    /// no table walked).
     static func named(_ bytes: [UInt8], _ range: Range<Int>) -> Keyword? {
-        for (keyword, spelling) in table where spelling.count == range.count {
-            if bytes[range].elementsEqual(spelling) { return keyword }
+        guard let start = range.first else { return nil }
+        let candidate: (Keyword, StaticString)
+        switch (range.count, bytes[start]) {
+        case (6, UInt8(ascii: "i")): candidate = (.import, "import")
+        case (5, UInt8(ascii: "m")): candidate = (.model, "model")
+        case (8, UInt8(ascii: "d")): candidate = (.duration, "duration")
+        case (6, UInt8(ascii: "a")): candidate = (.aspect, "aspect")
+        case (9, UInt8(ascii: "c")): candidate = (.character, "character")
+        case (4, UInt8(ascii: "p")): candidate = (.prop, "prop")
+        case (5, UInt8(ascii: "i")): candidate = (.image, "image")
+        case (5, UInt8(ascii: "s")): candidate = (.style, "style")
+        case (4, UInt8(ascii: "s")): candidate = (.shot, "shot")
+        default: return nil
         }
-        return nil
+        return candidate.1.withUTF8Buffer { spelling in
+            var index = start
+            for byte in spelling {
+                guard bytes[index] == byte else { return false }
+                index += 1
+            }
+            return true
+        } ? candidate.0 : nil
     }
 
     /// The setting a `model`, `duration` or `aspect` line sets.

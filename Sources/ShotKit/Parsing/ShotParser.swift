@@ -21,12 +21,15 @@ struct ShotParser {
     private var items: [TopLevelSyntax] = []
     /// Where each setting was first set, for E0009.
     private var firstSettings: [SettingKey: SourceSpan] = [:]
+    /// The pieces of the prose being read, kept from one shot to the next so that its
+    /// buffer grows once, not once per shot (``parseProse(after:diagnostics:)``).
+    private var scratchPieces: [ProseSyntax.Piece] = []
 
     /// A parser at the start of `file` (reading its first line reports that line's problems).
     init(file: SourceFile, diagnostics: inout DiagnosticBag) {
         bytes = file.bytes
         fileID = file.id
-        lexer = Lexer(bytes: file.bytes)
+        lexer = Lexer(file: file)
         advance(diagnostics: &diagnostics)
     }
 
@@ -315,15 +318,25 @@ struct ShotParser {
         let value = cookValue(token, diagnostics: &diagnostics)
         // `16x9` and `16/9` are aspect ratios written wrong: classed as aspects, semantics
         // reports them with a fix-it instead of calling them a second duration.
-        let isAspect = value.value.utf8.contains {
-            $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "/")
-        }
-        let startsWithDigit = value.value.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
+        // A bare word is its own value: its bytes are read in place. (Invalid UTF-8, which
+        // the value has as U+FFFD, is neither a digit nor `:`, `x`, `/` either way.)
+        let (isAspect, startsWithDigit) =
+            token.kind == .word ? Self.classify(bytes[token.start..<token.end]) : Self.classify(value.value.utf8)
         guard isAspect || startsWithDigit else {
             diagnostics.report(.expectedShotOption(found: describe(token), at: value.span))
             return nil
         }
         return (value, isAspect)
+    }
+
+    /// Whether the UTF-8 `value` has a `:`, `x` or `/` (an aspect), and whether it starts
+    /// with a digit.
+    private static func classify(_ value: some Collection<UInt8>) -> (isAspect: Bool, startsWithDigit: Bool) {
+        let isAspect = value.contains {
+            $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "/")
+        }
+        let startsWithDigit = value.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false
+        return (isAspect, startsWithDigit)
     }
 
     /// `prose = { blank_line | comment_line | prose_line } ;` (the indented body of a shot)
@@ -332,8 +345,10 @@ struct ShotParser {
     /// are joined with one space, paragraphs with `"\n\n"`. Comment lines are skipped
     /// without ending a paragraph. One piece per line maps the text back to the source.
     private mutating func parseProse(after header: LexedLine, diagnostics: inout DiagnosticBag) -> ProseSyntax {
-        var text: [UInt8] = []
-        var pieces: [ProseSyntax.Piece] = []
+        // The pieces are collected first and the text is made once, at its final size: one
+        // allocation and one UTF-8 check per shot instead of a growing byte array and a copy.
+        scratchPieces.removeAll(keepingCapacity: true)
+        var textLength = 0
         var paragraphBreak = false
         var first: Int? = nil
         var last = header.next
@@ -341,24 +356,16 @@ struct ShotParser {
             let mark = linesRead
             switch current.kind {
             case .blank:
-                if !text.isEmpty { paragraphBreak = true }
+                if textLength > 0 { paragraphBreak = true }
             case .comment:
                 break
             case .content:
-                if !text.isEmpty {
-                    if paragraphBreak {
-                        text.append(0x0A)
-                        text.append(0x0A)
-                    } else {
-                        text.append(0x20)
-                    }
-                }
+                if textLength > 0 { textLength += paragraphBreak ? 2 : 1 }
                 paragraphBreak = false
-                pieces.append(
-                    ProseSyntax.Piece(
-                        textOffset: text.count, sourceOffset: current.contentStart,
-                        length: current.contentEnd - current.contentStart))
-                text.append(contentsOf: bytes[current.contentStart..<current.contentEnd])
+                let length = current.contentEnd - current.contentStart
+                scratchPieces.append(
+                    ProseSyntax.Piece(textOffset: textLength, sourceOffset: current.contentStart, length: length))
+                textLength += length
                 if first == nil { first = current.contentStart }
                 last = current.contentEnd
             }
@@ -367,8 +374,32 @@ struct ShotParser {
         }
         let start = first ?? header.next
         return ProseSyntax(
-            text: String(decoding: text, as: UTF8.self), pieces: pieces,
+            text: joinedProse(scratchPieces, length: textLength), pieces: Array(scratchPieces),
             span: span(start, max(start, last)))
+    }
+
+    /// The text of the prose whose `pieces` are given: each piece copied from the source,
+    /// after the separator that the gap before it leaves room for (one byte: a space within
+    /// a paragraph; two: `"\n\n"` between paragraphs). Invalid UTF-8 is replaced by U+FFFD,
+    /// as `String(decoding:as:)` does.
+    private func joinedProse(_ pieces: [ProseSyntax.Piece], length: Int) -> String {
+        bytes.withUnsafeBufferPointer { source in
+            String(unsafeUninitializedCapacity: length) { target in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return 0 }
+                var written = 0
+                for piece in pieces {
+                    if piece.textOffset - written == 1 {
+                        to[written] = 0x20
+                    } else if piece.textOffset - written == 2 {
+                        to[written] = 0x0A
+                        to[written + 1] = 0x0A
+                    }
+                    (to + piece.textOffset).initialize(from: from + piece.sourceOffset, count: piece.length)
+                    written = piece.textOffset + piece.length
+                }
+                return written
+            }
+        }
     }
 
     /// `name = letter , { letter | digit | "_" | "-" } ;` (not ending in `-`)
@@ -384,7 +415,13 @@ struct ShotParser {
             return nil
         }
         let name = Located(text(token.start, token.end), at: span(token.start, token.end))
-        NameRule.check(name, what: nil, diagnostics: &diagnostics)
+        // The rule read on the token's bytes in place: invalid UTF-8 breaks it either way.
+        let isValid = bytes.withUnsafeBufferPointer {
+            NameRule.isValid(UnsafeBufferPointer(rebasing: $0[token.start..<token.end]))
+        }
+        if !isValid {
+            diagnostics.report(.invalidName(name, what: nil))
+        }
         return name
     }
 
@@ -562,8 +599,12 @@ struct ShotParser {
         SourceSpan(file: fileID, start: start, end: end)
     }
 
+    /// The text of `bytes[start..<end]`, invalid UTF-8 replaced by U+FFFD (read through a
+    /// buffer pointer: no array slice made).
     private func text(_ start: Int, _ end: Int) -> String {
-        String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[start..<max(start, end)]), as: UTF8.self)
+        }
     }
 
     /// How a found token is named in a message: `end of line`, `','` or its text in quotes.
