@@ -2,8 +2,7 @@ extension JSONWriter {
     /// Appends `value` as a JSON string: `"` and `\` escaped, control characters as `\n`,
     /// `\t`, ... or `\u00XX`; everything else as UTF-8, copied in runs.
     public static func writeString(_ value: String, into out: inout [UInt8]) {
-        var value = value
-        value.withUTF8 { writeString(utf8: $0, into: &out) }
+        escape(value, into: &out)
     }
 
     /// Appends the UTF-8 text `text` as a JSON string, escaped as ``writeString(_:into:)``.
@@ -14,19 +13,42 @@ extension JSONWriter {
     /// looked at byte by byte, with the same rules as the tail, so the output is the same as
     /// escaping byte by byte.
     public static func writeString(utf8 text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+        escape(text, into: &out)
+    }
+
+    /// Appends `value` as ``writeString(_:into:)`` does, to the writer's own output.
+    static func escape<Output: JSONOutput>(_ value: String, into out: inout Output) {
+        var value = value
+        value.withUTF8 { escape($0, into: &out) }
+    }
+
+    /// Appends the UTF-8 text `text` as ``writeString(utf8:into:)`` does, to any output.
+    static func escape<Output: JSONOutput>(_ text: UnsafeBufferPointer<UInt8>, into out: inout Output) {
         guard let base = text.baseAddress else {
-            out.append(UInt8(ascii: "\""))
+            out.appendQuoted(text)
             return
         }
         let count = text.count
-        var runStart = 0
         var index = 0
+        // The common case, a string with nothing to escape, is found word by word and copied
+        // with its quotes at once; the first word that needs a look starts the general loop.
+        while index &+ 8 <= count,
+            !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        {
+            index &+= 8
+        }
+        while index < count, index &+ 8 > count, !needsEscape(base[index]) { index &+= 1 }
+        if index == count {
+            out.appendQuoted(text)
+            return
+        }
+        var runStart = 0
+        out.appendByte(UInt8(ascii: "\""))
         while index &+ 8 <= count {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             if mayNeedEscape(word) {
                 for position in index..<index &+ 8 where needsEscape(base[position]) {
-                    out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position &- runStart))
+                    out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: position &- runStart))
                     appendEscape(of: base[position], to: &out)
                     runStart = position &+ 1
                 }
@@ -35,14 +57,14 @@ extension JSONWriter {
         }
         while index < count {
             if needsEscape(base[index]) {
-                out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
+                out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
                 appendEscape(of: base[index], to: &out)
                 runStart = index &+ 1
             }
             index &+= 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count &- runStart))
-        out.append(UInt8(ascii: "\""))
+        out.appendBytes(UnsafeBufferPointer(start: base + runStart, count: count &- runStart))
+        out.appendByte(UInt8(ascii: "\""))
     }
 
     /// Whether JSON escapes `byte`: a control character, `"` or `\`.
@@ -72,19 +94,19 @@ extension JSONWriter {
 
     /// Appends the escape of a byte for which ``needsEscape(_:)`` holds.
     @inline(__always)
-    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
+    private static func appendEscape<Output: JSONOutput>(of byte: UInt8, to out: inout Output) {
+        out.appendByte(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-        case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
-        case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
-        case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.appendByte(byte)
+        case UInt8(ascii: "\n"): out.appendByte(UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): out.appendByte(UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): out.appendByte(UInt8(ascii: "t"))
         default:
-            out.append(UInt8(ascii: "u"))
-            out.append(UInt8(ascii: "0"))
-            out.append(UInt8(ascii: "0"))
-            out.append(hexDigit(byte >> 4))
-            out.append(hexDigit(byte & 0xF))
+            out.appendByte(UInt8(ascii: "u"))
+            out.appendByte(UInt8(ascii: "0"))
+            out.appendByte(UInt8(ascii: "0"))
+            out.appendByte(hexDigit(byte >> 4))
+            out.appendByte(hexDigit(byte & 0xF))
         }
     }
 
