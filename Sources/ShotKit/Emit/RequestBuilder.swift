@@ -69,6 +69,24 @@ public struct RequestBuilder {
     public mutating func emitArray<Sink: JSONSink>(
         _ shots: [CompiledShot], images form: LocalImageForm, into sink: inout Sink
     ) throws(RequestBuildError) {
+        try emitEvents(shots, images: form, into: &sink)
+    }
+
+    /// Emits the array of ``buildArray(_:images:)`` as text (what `shotc build` streams).
+    ///
+    /// The same events as the generic ``emitArray(_:images:into:)-(_,_,Sink)``, compiled here
+    /// for ``JSONWriter``: a caller in another module would otherwise run the unspecialized
+    /// generic, one protocol-witness call per event.
+    public mutating func emitArray(
+        _ shots: [CompiledShot], images form: LocalImageForm, into writer: inout JSONWriter
+    ) throws(RequestBuildError) {
+        try emitEvents(shots, images: form, into: &writer)
+    }
+
+    /// The events of ``buildArray(_:images:)``.
+    private mutating func emitEvents<Sink: JSONSink>(
+        _ shots: [CompiledShot], images form: LocalImageForm, into sink: inout Sink
+    ) throws(RequestBuildError) {
         var texts = ImageTexts(scene.references)
         let endpoint = PreparedJSONString(scene.endpointID)
         sink.beginArray()
