@@ -11,7 +11,8 @@ public protocol JSONSink {
     mutating func endArray()
     /// The key of the next value in the innermost object.
     mutating func key(_ key: String)
-    /// A key fixed in the program text, as ``key(_:)``; a writer can copy its bytes as they are.
+    /// A key fixed in the program text, as ``key(_:)``. It must need no escaping (printable
+    /// ASCII without `"` or `\`), so that a writer can copy its bytes as they are.
     mutating func key(literal key: StaticString)
     /// A string value.
     mutating func string(_ value: String)
@@ -177,12 +178,17 @@ public struct JSONWriter: JSONSink {
         colon()
     }
 
-    /// A key fixed in the program text: escaped as any key (the escaper copies a key with
-    /// nothing to escape at once), without making a `String`.
+    /// A key fixed in the program text, copied as it is: the program's own key literals need
+    /// no escaping (checked in debug builds), and a key is written on most lines of a body.
     public mutating func key(literal key: StaticString) {
         buffer.makeUnique()
         beforeElement()
-        key.withUTF8Buffer { JSONWriter.escape($0, into: &buffer) }
+        key.withUTF8Buffer { text in
+            assert(
+                text.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+                "a literal key must need no escaping")
+            buffer.appendQuoted(text)
+        }
         colon()
     }
 
