@@ -38,7 +38,8 @@ extension JSONSink {
 
 /// A string together with its JSON text (quoted and escaped), made once, so that a string
 /// written many times (an image path or URL used by many shots) is copied, not escaped again.
-public struct PreparedJSONString: Sendable {
+/// A class, so that handing one to a writer is one reference count, not one per field.
+public final class PreparedJSONString: Sendable {
     /// The string.
     public let value: String
     /// Its JSON text, with the quotes.
