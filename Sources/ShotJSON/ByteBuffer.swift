@@ -111,11 +111,21 @@ struct ByteBuffer {
     }
 
     /// Appends `byte` `repetitions` times (indentation), with one capacity check.
+    ///
+    /// Why it is fast: indentation is a few bytes, for which a call to `memset` costs more than
+    /// the bytes; they are stored eight at a time instead. The last store may pass the end by up
+    /// to seven bytes, into capacity reserved for it and not counted, so the text is the same.
     @inline(__always)
     mutating func appendByte(_ byte: UInt8, repeated repetitions: Int) {
         guard repetitions > 0 else { return }
-        reserve(repetitions)
-        (allocation.start + count).initialize(repeating: byte, count: repetitions)
+        reserve(repetitions &+ 7)
+        let word = UInt64(byte) &* 0x0101_0101_0101_0101
+        let start = UnsafeMutableRawPointer(allocation.start + count)
+        var offset = 0
+        while offset < repetitions {
+            start.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
         count &+= repetitions
     }
 }

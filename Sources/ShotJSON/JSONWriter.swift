@@ -100,6 +100,7 @@ public struct JSONWriter: JSONSink {
 
     /// Appends a comma (when `comma`), then, when pretty, a line break and the indentation of
     /// `depth` levels.
+    @inline(__always)
     private mutating func separate(comma: Bool, depth: Int) {
         if comma { buffer.appendByte(UInt8(ascii: ",")) }
         guard pretty else { return }
@@ -108,6 +109,7 @@ public struct JSONWriter: JSONSink {
     }
 
     /// Before a value: after a key nothing; in an array a comma and a new line.
+    @inline(__always)
     private mutating func beforeValue() {
         if afterKey {
             afterKey = false
@@ -116,6 +118,7 @@ public struct JSONWriter: JSONSink {
         beforeElement()
     }
 
+    @inline(__always)
     private mutating func beforeElement() {
         guard depth > 0 else { return }
         separate(comma: innermostHasElement, depth: depth)
@@ -165,6 +168,7 @@ public struct JSONWriter: JSONSink {
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// The colon after a key, and the space after it when pretty.
+    @inline(__always)
     private mutating func colon() {
         buffer.appendByte(UInt8(ascii: ":"))
         if pretty { buffer.appendByte(UInt8(ascii: " ")) }
