@@ -11,8 +11,13 @@ public protocol JSONSink {
     mutating func endArray()
     /// The key of the next value in the innermost object.
     mutating func key(_ key: String)
+    /// A key fixed in the program text, as ``key(_:)``. It must need no escaping (printable
+    /// ASCII without `"` or `\`), so that a writer can copy its bytes as they are.
+    mutating func key(literal key: StaticString)
     /// A string value.
     mutating func string(_ value: String)
+    /// A string value whose JSON text was made before, as a `String` value.
+    mutating func string(_ value: PreparedJSONString)
     /// An integer value.
     mutating func int(_ value: Int)
     /// A floating-point value (finite; anything else is written as `null`).
@@ -23,17 +28,53 @@ public protocol JSONSink {
     mutating func null()
 }
 
+extension JSONSink {
+    /// The key as a `String`: what a sink that keeps values rather than text needs.
+    public mutating func key(literal key: StaticString) { self.key(key.description) }
+
+    /// The string's value: what a sink that keeps values rather than text needs.
+    public mutating func string(_ value: PreparedJSONString) { string(value.value) }
+}
+
+/// A string together with its JSON text (quoted and escaped), made once, so that a string
+/// written many times (an image path or URL used by many shots) is copied, not escaped again.
+/// A class, so that handing one to a writer is one reference count, not one per field.
+public final class PreparedJSONString: Sendable {
+    /// The string.
+    public let value: String
+    /// Its JSON text, with the quotes.
+    public let text: [UInt8]
+
+    /// `value` with its JSON text.
+    public init(_ value: String) {
+        self.value = value
+        var text: [UInt8] = []
+        text.reserveCapacity(value.utf8.count + 2)
+        JSONWriter.writeString(value, into: &text)
+        self.text = text
+    }
+}
+
 /// Writes JSON text, compact or indented by two spaces per level, into a byte buffer that it
 /// hands to `flush` whenever it passes `chunkSize` (so a large output never sits in memory
 /// whole); without `flush` the text stays in ``bytes``.
 public struct JSONWriter: JSONSink {
     /// The text written and not yet flushed.
-    public private(set) var bytes: [UInt8] = []
+    public var bytes: [UInt8] { buffer.array }
+    private var buffer: ByteBuffer
     private let pretty: Bool
     private let chunkSize: Int
     private let flush: ((inout [UInt8]) -> Void)?
-    /// For each open container, whether it has an element yet.
-    private var open: [Bool] = []
+    /// How many containers are open.
+    private var depth = 0
+    /// Whether the innermost open container has an element yet (the flag the writer reads on
+    /// every element, kept out of the stack so that reading and setting it is one field).
+    private var innermostHasElement = false
+    /// The same flag for each enclosing container: bit `d` for the container at depth `d + 1`
+    /// (a shift and a mask instead of an array's append and pop); containers deeper than 64
+    /// levels keep theirs in `deepHaveElements`.
+    private var enclosingHaveElements: UInt64 = 0
+    private var deepHaveElements: [Bool] = []
     private var afterKey = false
 
     /// A writer; `flush` receives full chunks and must empty the buffer it is given.
@@ -41,21 +82,34 @@ public struct JSONWriter: JSONSink {
         self.pretty = pretty
         self.chunkSize = chunkSize
         self.flush = flush
-        bytes.reserveCapacity(flush == nil ? 256 : chunkSize + 4096)
+        buffer = ByteBuffer(capacity: flush == nil ? 256 : chunkSize + 4096)
     }
 
     /// Hands what is left to `flush`.
     public mutating func finish() {
-        if let flush, !bytes.isEmpty { flush(&bytes) }
+        if flush != nil, buffer.count > 0 { flushChunk() }
     }
 
-    private mutating func newline(_ depth: Int) {
+    /// Hands the text written to `flush` and forgets it.
+    private mutating func flushChunk() {
+        guard let flush else { return }
+        var chunk = buffer.array
+        flush(&chunk)
+        buffer.removeAll()
+    }
+
+    /// Appends a comma (when `comma`), then, when pretty, a line break and the indentation of
+    /// `depth` levels.
+    @inline(__always)
+    private mutating func separate(comma: Bool, depth: Int) {
+        if comma { buffer.appendByte(UInt8(ascii: ",")) }
         guard pretty else { return }
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        buffer.appendByte(UInt8(ascii: "\n"))
+        buffer.appendByte(UInt8(ascii: " "), repeated: 2 * depth)
     }
 
     /// Before a value: after a key nothing; in an array a comma and a new line.
+    @inline(__always)
     private mutating func beforeValue() {
         if afterKey {
             afterKey = false
@@ -64,108 +118,125 @@ public struct JSONWriter: JSONSink {
         beforeElement()
     }
 
+    @inline(__always)
     private mutating func beforeElement() {
-        guard let last = open.indices.last else { return }
-        if open[last] { bytes.append(UInt8(ascii: ",")) }
-        open[last] = true
-        newline(open.count)
+        guard depth > 0 else { return }
+        separate(comma: innermostHasElement, depth: depth)
+        innermostHasElement = true
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        buffer.makeUnique()
+        beforeValue()
+        buffer.appendByte(bracket)
+        if depth < 64 {
+            let bit: UInt64 = 1 << UInt64(depth)
+            enclosingHaveElements = innermostHasElement ? enclosingHaveElements | bit : enclosingHaveElements & ~bit
+        } else {
+            deepHaveElements.append(innermostHasElement)
+        }
+        innermostHasElement = false
+        depth += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
-        let hadElements = open.removeLast()
-        if hadElements { newline(open.count) }
-        bytes.append(bracket)
-        if let flush, bytes.count >= chunkSize { flush(&bytes) }
+        buffer.makeUnique()
+        let hadElements = innermostHasElement
+        if depth > 0 {
+            depth -= 1
+            if depth < 64 {
+                innermostHasElement = enclosingHaveElements & (1 << UInt64(depth)) != 0
+            } else {
+                innermostHasElement = deepHaveElements.popLast() ?? false
+            }
+        }
+        if hadElements { separate(comma: false, depth: depth) }
+        buffer.appendByte(bracket)
+        if flush != nil, buffer.count >= chunkSize { flushChunk() }
     }
 
     /// Opens an object.
-    public mutating func beginObject() {
-        beforeValue()
-        bytes.append(UInt8(ascii: "{"))
-        open.append(false)
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
     /// Closes the innermost object.
     public mutating func endObject() { close(UInt8(ascii: "}")) }
 
     /// Opens an array.
-    public mutating func beginArray() {
-        beforeValue()
-        bytes.append(UInt8(ascii: "["))
-        open.append(false)
-    }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
 
     /// Closes the innermost array.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
+    /// The colon after a key, and the space after it when pretty.
+    @inline(__always)
+    private mutating func colon() {
+        buffer.appendByte(UInt8(ascii: ":"))
+        if pretty { buffer.appendByte(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
     /// The key of the next value in the innermost object.
     public mutating func key(_ key: String) {
+        buffer.makeUnique()
         beforeElement()
-        JSONWriter.writeString(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
-        afterKey = true
+        JSONWriter.escape(key, into: &buffer)
+        colon()
+    }
+
+    /// A key fixed in the program text, copied as it is: the program's own key literals need
+    /// no escaping (checked in debug builds), and a key is written on most lines of a body.
+    public mutating func key(literal key: StaticString) {
+        buffer.makeUnique()
+        beforeElement()
+        key.withUTF8Buffer { text in
+            assert(
+                text.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") },
+                "a literal key must need no escaping")
+            buffer.appendQuoted(text)
+        }
+        colon()
     }
 
     /// A string value.
     public mutating func string(_ value: String) {
+        buffer.makeUnique()
         beforeValue()
-        JSONWriter.writeString(value, into: &bytes)
+        JSONWriter.escape(value, into: &buffer)
+    }
+
+    /// A string value whose JSON text was made before: copied.
+    public mutating func string(_ value: PreparedJSONString) {
+        buffer.makeUnique()
+        beforeValue()
+        value.text.withUnsafeBufferPointer { buffer.appendBytes($0) }
+    }
+
+    /// A number, boolean or null: its text as it is.
+    private mutating func appendScalar(_ text: String) {
+        buffer.makeUnique()
+        beforeValue()
+        var text = text
+        text.withUTF8 { buffer.appendBytes($0) }
     }
 
     /// An integer value.
     public mutating func int(_ value: Int) {
-        beforeValue()
-        bytes.append(contentsOf: String(value).utf8)
+        appendScalar(String(value))
     }
 
     /// A floating-point value.
     public mutating func double(_ value: Double) {
-        beforeValue()
-        bytes.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
+        appendScalar(value.isFinite ? String(value) : "null")
     }
 
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
-        beforeValue()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        appendScalar(value ? "true" : "false")
     }
 
     /// `null`.
     public mutating func null() {
-        beforeValue()
-        bytes.append(contentsOf: "null".utf8)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Appends `value` as a JSON string: `"` and `\` escaped, control characters as `\n`,
-    /// `\t`, ... or `\u00XX`; everything else as UTF-8, copied in runs.
-    public static func writeString(_ value: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                default:
-                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")]
-                    out.append(hexDigits[Int(byte >> 4)])
-                    out.append(hexDigits[Int(byte & 0xF)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-        }
-        out.append(UInt8(ascii: "\""))
+        appendScalar("null")
     }
 }
 

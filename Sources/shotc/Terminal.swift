@@ -32,10 +32,10 @@ enum Terminal {
     static func writeError(_ text: String) { write(Array(text.utf8), to: STDERR_FILENO) }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32) {
-        var bytes = bytes
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { buffer in
+            // Read in place: a mutable view of an array the caller still holds copies it.
+            let result = bytes.withUnsafeBytes { buffer in
                 Glibc.write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             if result < 0 {

@@ -69,58 +69,102 @@ public struct RequestBuilder {
     public mutating func emitArray<Sink: JSONSink>(
         _ shots: [CompiledShot], images form: LocalImageForm, into sink: inout Sink
     ) throws(RequestBuildError) {
+        try emitEvents(shots, images: form, into: &sink)
+    }
+
+    /// Emits the array of ``buildArray(_:images:)`` as text (what `shotc build` streams).
+    ///
+    /// The same events as the generic ``emitArray(_:images:into:)-(_,_,Sink)``, compiled here
+    /// for ``JSONWriter``: a caller in another module would otherwise run the unspecialized
+    /// generic, one protocol-witness call per event.
+    public mutating func emitArray(
+        _ shots: [CompiledShot], images form: LocalImageForm, into writer: inout JSONWriter
+    ) throws(RequestBuildError) {
+        try emitEvents(shots, images: form, into: &writer)
+    }
+
+    /// The events of ``buildArray(_:images:)``.
+    private mutating func emitEvents<Sink: JSONSink>(
+        _ shots: [CompiledShot], images form: LocalImageForm, into sink: inout Sink
+    ) throws(RequestBuildError) {
+        var texts = ImageTexts(scene.references)
+        let endpoint = PreparedJSONString(scene.endpointID)
         sink.beginArray()
         for index in shots.indices {
             sink.beginObject()
-            sink.key("shot")
+            sink.key(literal: "shot")
             sink.string(shots[index].name)
-            sink.key("endpoint")
-            sink.string(scene.endpointID)
-            sink.key("input")
-            try emitBody(for: shots[index], images: form, into: &sink)
+            sink.key(literal: "endpoint")
+            sink.string(endpoint)
+            sink.key(literal: "input")
+            try emitBody(for: shots[index], images: form, texts: &texts, into: &sink)
             sink.endObject()
         }
         sink.endArray()
     }
 
-    /// Emits the body of `shot` into `sink`: the one description of the body's layout.
+    /// Emits the body of `shot` into `sink`.
     public mutating func emitBody<Sink: JSONSink>(
         for shot: CompiledShot, images form: LocalImageForm, into sink: inout Sink
     ) throws(RequestBuildError) {
+        var texts = ImageTexts(scene.references)
+        try emitBody(for: shot, images: form, texts: &texts, into: &sink)
+    }
+
+    /// Emits the body of `shot` into `sink`: the one description of the body's layout. Image
+    /// strings come from `texts`, which makes each once per emission (`form` is the same for
+    /// every shot of one ``emitArray(_:images:into:)``).
+    private mutating func emitBody<Sink: JSONSink>(
+        for shot: CompiledShot, images form: LocalImageForm, texts: inout ImageTexts,
+        into sink: inout Sink
+    ) throws(RequestBuildError) {
         sink.beginObject()
-        sink.key("prompt")
+        sink.key(literal: "prompt")
         sink.string(shot.prompt)
         if !shot.images.isEmpty {
-            sink.key("image_urls")
+            sink.key(literal: "image_urls")
             sink.beginArray()
-            for index in shot.images {
-                guard let image = scene.references[index].primary else { continue }
-                sink.string(try value(image, form))
+            for index in shot.images where texts.hasPrimary(index) {
+                sink.string(try text(of: index, slot: 0, form, &texts))
             }
             sink.endArray()
         }
         if !shot.elements.isEmpty {
-            sink.key("elements")
+            sink.key(literal: "elements")
             sink.beginArray()
-            for index in shot.elements {
-                let reference = scene.references[index]
-                guard let front = reference.primary else { continue }
+            for index in shot.elements where texts.hasPrimary(index) {
                 sink.beginObject()
-                sink.key("frontal_image_url")
-                sink.string(try value(front, form))
-                sink.key("reference_image_urls")
+                sink.key(literal: "frontal_image_url")
+                sink.string(try text(of: index, slot: 0, form, &texts))
+                sink.key(literal: "reference_image_urls")
                 sink.beginArray()
-                for image in reference.referenceImages { sink.string(try value(image, form)) }
+                for slot in 1..<texts.slotCount(index) {
+                    sink.string(try text(of: index, slot: slot, form, &texts))
+                }
                 sink.endArray()
                 sink.endObject()
             }
             sink.endArray()
         }
-        sink.key("duration")
+        sink.key(literal: "duration")
         sink.string(String(shot.duration))
-        sink.key("aspect_ratio")
+        sink.key(literal: "aspect_ratio")
         sink.string(shot.aspect.rawValue)
         sink.endObject()
+    }
+
+    /// The string sent for image `slot` of reference `index` (0 its primary image, 1... its
+    /// reference images), made and escaped on first use, then taken from `texts`.
+    private mutating func text(
+        of index: Int, slot: Int, _ form: LocalImageForm, _ texts: inout ImageTexts
+    ) throws(RequestBuildError) -> PreparedJSONString {
+        if let text = texts[index, slot] { return text }
+        let image: ImageValue? =
+            slot == 0 ? scene.references[index].primary : scene.references[index].referenceImages[slot - 1]
+        guard let image else { return PreparedJSONString("") }
+        let text = PreparedJSONString(try value(image, form))
+        texts[index, slot] = text
+        return text
     }
 
     /// The string sent for `image`.
@@ -183,5 +227,40 @@ public struct RequestBuilder {
             }
         }
         return files
+    }
+}
+
+/// The strings of a scene's images in one emission, made on first use: each image slot of each
+/// reference (slot 0 the primary image, then the reference images) in one flat array, so a
+/// lookup is two array reads and copies nothing of the ``Reference``.
+private struct ImageTexts {
+    /// Where each reference's slots start in `slots`; one more entry marks the end.
+    private var firstSlot: [Int]
+    /// Whether each reference has a primary image (a reference without one is skipped).
+    private var primaries: [Bool]
+    private var slots: [PreparedJSONString?]
+
+    init(_ references: [Reference]) {
+        firstSlot = [0]
+        firstSlot.reserveCapacity(references.count + 1)
+        primaries = []
+        primaries.reserveCapacity(references.count)
+        for reference in references {
+            firstSlot.append(firstSlot[firstSlot.count - 1] + 1 + reference.referenceImages.count)
+            primaries.append(reference.primary != nil)
+        }
+        slots = Array(repeating: nil, count: firstSlot[firstSlot.count - 1])
+    }
+
+    /// Whether reference `index` has a primary image.
+    func hasPrimary(_ index: Int) -> Bool { primaries[index] }
+
+    /// How many image slots reference `index` has.
+    func slotCount(_ index: Int) -> Int { firstSlot[index + 1] - firstSlot[index] }
+
+    /// The string of a slot, once made.
+    subscript(index: Int, slot: Int) -> PreparedJSONString? {
+        get { slots[firstSlot[index] + slot] }
+        set { slots[firstSlot[index] + slot] = newValue }
     }
 }
