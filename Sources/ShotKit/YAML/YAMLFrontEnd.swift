@@ -133,10 +133,6 @@ private struct SceneBuilder {
             var fields: [FieldSyntax] = []
             switch document.kind(of: entry.value) {
             case .mapping:
-                let given = Set(
-                    (0..<document.pairCount(of: entry.value)).compactMap {
-                        document.scalar(document.pair($0, of: entry.value).key)?.value
-                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -164,7 +160,7 @@ private struct SceneBuilder {
                         // .shot, reported once: the declaration counts as recovered, so it is
                         // not reported again as a missing field. Other unknown keys warn.
                         if let close = Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys),
-                            close != "note", !given.contains(close)
+                            close != "note", !hasKey(close, in: entry.value)
                         {
                             diagnostics.report(
                                 .unknownField(
@@ -264,10 +260,6 @@ private struct SceneBuilder {
                     prose = ProseAligner.prose(of: scalar, in: file)
                 }
             case .mapping:
-                let given = Set(
-                    (0..<document.pairCount(of: entry.value)).compactMap {
-                        document.scalar(document.pair($0, of: entry.value).key)?.value
-                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -297,7 +289,8 @@ private struct SceneBuilder {
                         // A misspelt 'prompt' ('promt') with no prompt given is an error, reported
                         // once: its text is taken as the prompt, so the shot is not reported again
                         // as one without prose.
-                        if Suggestion.closest(to: key.value, among: ["prompt"]) != nil, !given.contains("prompt"),
+                        if Suggestion.closest(to: key.value, among: ["prompt"]) != nil,
+                            !hasKey("prompt", in: entry.value),
                             let scalar = document.scalar(field.value), !scalar.isNull
                         {
                             diagnostics.report(
@@ -359,6 +352,14 @@ private struct SceneBuilder {
         default:
             wrongKind(section.value, expected: expected, for: key.value, diagnostics: &diagnostics)
             return nil
+        }
+    }
+
+    /// Whether the mapping `node` has the scalar key `key`. Asked only when an unknown key is
+    /// met, so that a mapping's keys are not gathered into a set for every shot.
+    private func hasKey(_ key: String, in node: YAMLNodeID) -> Bool {
+        (0..<document.pairCount(of: node)).contains {
+            document.scalar(document.pair($0, of: node).key)?.value == key
         }
     }
 
