@@ -60,7 +60,7 @@ private struct Composer {
         // The characters `.shot` refuses (E0011) are refused here too, before libyaml (which
         // refuses most of them with a generic message, and takes U+0085, U+2028 and U+2029
         // as line ends).
-        if let (offset, value) = ControlCharacter.first(in: file.bytes) {
+        if let (offset, value) = YAMLInputScan.firstForbidden(in: file.bytes) {
             let length = value < 0x80 ? 1 : Lexer.utf8SequenceLength(in: file.bytes, at: offset)
             diagnostics.report(
                 .controlCharacter(value, at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length))))
@@ -87,7 +87,8 @@ private struct Composer {
                     diagnostics.report(.multipleDocuments(at: event.span))
                     return failed ? nil : document
                 }
-            case .alias(let name):
+            case .alias:
+                let name = parser.aliasName
                 guard let target = anchors[name] else {
                     diagnostics.report(.undefinedAlias(name, at: event.span))
                     failed = true
@@ -104,26 +105,36 @@ private struct Composer {
                 }
                 let id = append(.alias, .plain, event.span, first: target.id, count: 0)
                 add(id, count: target.count, height: target.height)
-            case .scalar(let value, let style, let tag, let anchor):
+            case .scalar(let style):
                 expanded += 1
                 guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
                     return nil
                 }
                 var span = event.span
-                if anchor != nil || tag != nil {
+                // Anchors and tags are rare: their Strings are made only when present.
+                let hasProperties = parser.scalarHasProperties
+                if hasProperties {
                     // libyaml's mark starts at `&anchor` or `!tag`; the scalar is after them.
                     span.start = file.bytes.withUnsafeBufferPointer {
                         ProseAligner.skipProperties(from: span.start, to: span.end, in: $0)
                     }
                 }
-                let id = append(.scalar, style, span, first: appendValue(value), count: 0)
-                if let tag {
-                    document.records[Int(id)].tag = Int32(document.tags.count)
-                    document.tags.append(tag)
+                let value = parser.scalarValue
+                let id = append(
+                    .scalar, style, span,
+                    first: appendValue(value.isEmpty ? "" : String(decoding: value, as: UTF8.self)),
+                    count: 0)
+                if hasProperties {
+                    if let tag = parser.scalarTag {
+                        document.records[Int(id)].tag = Int32(document.tags.count)
+                        document.tags.append(tag)
+                    }
+                    if let anchor = parser.anchor {
+                        anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1)
+                    }
                 }
-                if let anchor { anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1) }
                 add(id, count: 1, height: 1)
-            case .sequenceStart(let anchor), .mappingStart(let anchor):
+            case .sequenceStart, .mappingStart:
                 expanded += 1
                 guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
                     return nil
@@ -131,7 +142,8 @@ private struct Composer {
                 var kind = YAMLDocument.Kind.sequence
                 if case .mappingStart = event.kind { kind = .mapping }
                 let id = append(kind, .plain, event.span, first: 0, count: 0)
-                stack.append(OpenCollection(record: id, base: pending.count, anchor: anchor))
+                stack.append(
+                    OpenCollection(record: id, base: pending.count, anchor: parser.anchor))
             case .sequenceEnd, .mappingEnd:
                 guard let open = stack.popLast() else { continue }
                 let index = Int(open.record)

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import ShotKit
+
+/// The YAML front end's fast paths give the answers of the plain code they stand in for.
+@Suite struct YAMLFastPathTests {
+    /// A small deterministic generator (xorshift), so that failures reproduce.
+    private struct Bytes {
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+
+        /// Mostly printable ASCII, with line ends, tabs, controls, DEL, C1 controls, U+2028,
+        /// U+FFFE, other multi-byte characters and stray bytes mixed in.
+        mutating func text(count: Int) -> [UInt8] {
+            let pieces: [[UInt8]] = [
+                [0x0A], [0x09], [0x0D], [0x00], [0x1F], [0x7F], [0xC2, 0x85], [0xC2, 0xA0],
+                [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0x94], [0xEF, 0xBF, 0xBE], [0xEF, 0xBB, 0xBF],
+                [0xC3, 0xA9], [0xF0, 0x9F, 0x8E, 0xAC], [0x80], [0xC2], [0xE2, 0x80], [0xFF],
+            ]
+            var bytes: [UInt8] = []
+            while bytes.count < count {
+                let roll = next() % 100
+                if roll < 90 {
+                    bytes.append(UInt8(0x20 + next() % 95))
+                } else {
+                    bytes += pieces[Int(next() % UInt64(pieces.count))]
+                }
+            }
+            return bytes
+        }
+    }
+
+    @Test func inputScanFindsWhatControlCharacterFinds() {
+        var generator = Bytes(state: 0x9E37_79B9_7F4A_7C15)
+        for round in 0..<3000 {
+            let bytes = generator.text(count: round % 97)
+            let fast = YAMLInputScan.firstForbidden(in: bytes)
+            let plain = ControlCharacter.first(in: bytes)
+            #expect(fast?.offset == plain?.offset && fast?.value == plain?.value, "\(bytes)")
+        }
+    }
+
+    @Test func inputScanFindsEachForbiddenCharacterAtEveryAlignment() {
+        let forbidden: [[UInt8]] = [
+            [0x00], [0x01], [0x08], [0x0B], [0x0C], [0x0E], [0x1F], [0x7F], [0xC2, 0x80],
+            [0xC2, 0x85], [0xC2, 0x9F], [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xEF, 0xBF, 0xBE],
+            [0xEF, 0xBF, 0xBF],
+        ]
+        for character in forbidden {
+            for prefix in 0..<20 {
+                let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: prefix) + character + Array("tail".utf8)
+                let found = YAMLInputScan.firstForbidden(in: bytes)
+                #expect(found?.offset == prefix)
+                #expect(found?.value == ControlCharacter.first(in: bytes)?.value)
+            }
+        }
+        let allowed = Array("key: \"caf\u{E9} \u{2014} ok\"\r\n\t- \u{1F3AC} ~\n".utf8)
+        #expect(YAMLInputScan.firstForbidden(in: allowed) == nil)
+        #expect(YAMLInputScan.firstForbidden(in: []) == nil)
+    }
+}
