@@ -64,4 +64,19 @@ import Testing
         #expect(YAMLInputScan.firstForbidden(in: allowed) == nil)
         #expect(YAMLInputScan.firstForbidden(in: []) == nil)
     }
+
+    @Test func asciiWordFlagsExactlyTheForbiddenBytes() {
+        // Every ASCII byte at every place of a word of neighbours that tempt a borrow or carry.
+        for neighbour: UInt8 in [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x41, 0x7E, 0x7F] {
+            for byte: UInt8 in 0..<0x80 {
+                for place in 0..<8 {
+                    var word = UInt64(neighbour) &* 0x0101_0101_0101_0101
+                    word &= ~(UInt64(0xFF) << (8 * UInt64(place)))
+                    word |= UInt64(byte) << (8 * UInt64(place))
+                    let flagged = YAMLInputScan.forbiddenASCII(in: word) >> (8 * UInt64(place)) & 0x80 != 0
+                    #expect(flagged == ControlCharacter.isForbidden(UInt32(byte)))
+                }
+            }
+        }
+    }
 }

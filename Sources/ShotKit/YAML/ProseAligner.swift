@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Builds a shot's ``ProseSyntax`` from a YAML scalar, mapping the value's bytes back to the
 /// bytes of the file so that `@name` in a folded, literal or quoted prompt points at the
 /// exact source bytes.
@@ -93,12 +99,13 @@ enum ProseAligner {
             if j < end, source[j] == byte {
                 // The common case: a stretch of bytes copied as they are.
                 var length = commonPrefixLength(value, from: i, source, from: j, to: end)
-                if escapes {
+                if escapes, length > 1, let base = source.baseAddress,
+                    let found = memchr(base + j + 1, Int32(backslash), length - 1)
+                {
                     // A run stops at an escape, even one whose bytes happen to match (`\\`).
-                    for offset in 1..<length where source[j + offset] == backslash {
-                        length = offset
-                        break
-                    }
+                    // memchr finds the first backslash after the run's first byte, as a loop
+                    // over the run would, without a comparison per byte.
+                    length = (base + j).distance(to: found.assumingMemoryBound(to: UInt8.self))
                 }
                 if run.length > 0, run.textOffset + run.length == i,
                     run.sourceOffset + run.length == j
