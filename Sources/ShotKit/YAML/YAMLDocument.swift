@@ -122,6 +122,13 @@ public struct YAMLDocument: Sendable {
             span: SourceSpan(file: file, start: record.start, end: record.end))
     }
 
+    /// The text of a scalar (an alias followed), nil for a sequence or mapping: the value of
+    /// ``scalar(_:)`` without building the whole ``YAMLScalar``, for checks of known keys.
+    func value(of id: YAMLNodeID) -> String? {
+        let record = records[Int(resolved(id).index)]
+        return record.kind == .scalar ? values[Int(record.first)] : nil
+    }
+
     /// Whether the node is a null scalar.
     public func isNull(_ id: YAMLNodeID) -> Bool {
         let target = resolved(id)
@@ -175,7 +182,8 @@ public struct YAMLDocument: Sendable {
     }
 
     static func isNull(value: String, style: YAMLScalarStyle, tag: String?) -> Bool {
-        guard style == .plain else { return false }
+        // Every null spelling has at most four bytes: longer values are rejected at once.
+        guard style == .plain, value.utf8.count <= 4 else { return false }
         if let tag, tag != "tag:yaml.org,2002:null" { return false }
         switch value {
         case "", "~", "null", "Null", "NULL": return true

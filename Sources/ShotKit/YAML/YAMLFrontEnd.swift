@@ -262,16 +262,17 @@ private struct SceneBuilder {
             case .mapping:
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
-                    guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
-                    switch key.value {
+                    // The key's text alone: a whole YAMLScalar is made only for an unknown key.
+                    guard let keyText = keyValue(field, diagnostics: &diagnostics) else { continue }
+                    switch keyText {
                     case "duration":
                         duration = scalarValue(
-                            field.value, expected: "a duration", in: key.value,
+                            field.value, expected: "a duration", in: keyText,
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
                     case "aspect":
                         aspect = scalarValue(
-                            field.value, expected: "an aspect ratio", in: key.value,
+                            field.value, expected: "an aspect ratio", in: keyText,
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
                     case "prompt":
@@ -279,13 +280,15 @@ private struct SceneBuilder {
                             prose =
                                 scalar.isNull
                                 ? ProseSyntax(
-                                    text: "", pieces: [], span: emptySpan(at: key.span.end))
+                                    text: "", pieces: [],
+                                    span: emptySpan(at: document.span(of: field.key).end))
                                 : ProseAligner.prose(of: scalar, in: file)
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt", diagnostics: &diagnostics)
                             prose.span = document.span(of: field.value)
                         }
                     default:
+                        guard let key = document.scalar(field.key) else { continue }
                         // A misspelt 'prompt' ('promt') with no prompt given is an error, reported
                         // once: its text is taken as the prompt, so the shot is not reported again
                         // as one without prose.
@@ -366,6 +369,15 @@ private struct SceneBuilder {
     /// The key of `pair` when it is a scalar; a list or mapping as a key is reported.
     private mutating func keyScalar(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> YAMLScalar? {
         if let scalar = document.scalar(pair.key) { return scalar }
+        diagnostics.report(
+            .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
+        return nil
+    }
+
+    /// The text of the key of `pair` when it is a scalar: ``keyScalar(_:diagnostics:)``'s
+    /// value without the rest of the scalar; a list or mapping as a key is reported.
+    private mutating func keyValue(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> String? {
+        if let value = document.value(of: pair.key) { return value }
         diagnostics.report(
             .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
         return nil
