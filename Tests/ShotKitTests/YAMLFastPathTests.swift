@@ -79,4 +79,16 @@ import Testing
             }
         }
     }
+
+    @Test func nullIsRecognizedOnlyForItsSpellings() {
+        for value in ["", "~", "null", "Null", "NULL"] {
+            #expect(YAMLDocument.isNull(value: value, style: .plain, tag: nil), "\(value)")
+            #expect(YAMLDocument.isNull(value: value, style: .plain, tag: "tag:yaml.org,2002:null"))
+            #expect(!YAMLDocument.isNull(value: value, style: .plain, tag: "tag:yaml.org,2002:str"))
+            #expect(!YAMLDocument.isNull(value: value, style: .doubleQuoted, tag: nil))
+        }
+        for value in ["nul", "nulL", "nUll", "~~", "n", "N", "None", "0", "null ", " ~", "\u{212A}", "16:9"] {
+            #expect(!YAMLDocument.isNull(value: value, style: .plain, tag: nil), "\(value)")
+        }
+    }
 }

@@ -182,8 +182,15 @@ public struct YAMLDocument: Sendable {
     }
 
     static func isNull(value: String, style: YAMLScalarStyle, tag: String?) -> Bool {
-        // Every null spelling has at most four bytes: longer values are rejected at once.
+        // Every null spelling is empty or has at most four bytes and starts with `~`, `n` or
+        // `N` (no other text equals one of them): other values are rejected at once, without
+        // comparing Strings.
         guard style == .plain, value.utf8.count <= 4 else { return false }
+        if let first = value.utf8.first, first != UInt8(ascii: "~"), first != UInt8(ascii: "n"),
+            first != UInt8(ascii: "N")
+        {
+            return false
+        }
         if let tag, tag != "tag:yaml.org,2002:null" { return false }
         switch value {
         case "", "~", "null", "Null", "NULL": return true
