@@ -91,4 +91,48 @@ import Testing
             #expect(!YAMLDocument.isNull(value: value, style: .plain, tag: nil), "\(value)")
         }
     }
+
+    /// The E0021 codes and messages of a YAML text, and its shots' names and prompts.
+    private func composed(_ text: String) -> (messages: [String], shots: [String]) {
+        var map = SourceMap()
+        let id = map.add(path: "t.yaml", bytes: Array(text.utf8))
+        var bag = DiagnosticBag()
+        let scene = YAMLFrontEnd.parse(map[id], diagnostics: &bag)
+        return (
+            bag.sorted.map { "\($0.code) \($0.message)" },
+            scene.shots.map { "\($0.name.value)=\($0.prose.text)" }
+        )
+    }
+
+    @Test func keysCompareAsStringsNotAsBytes() {
+        // A precomposed and a decomposed é are the same String: the second key is a duplicate,
+        // in a small mapping and in a large one, as when keys were compared as Strings.
+        let small = composed("shots:\n  caf\u{E9}: one\n  cafe\u{301}: two\n")
+        #expect(small.messages == ["E0021 duplicate key 'cafe\u{301}'"])
+        #expect(small.shots == ["caf\u{E9}=one"])
+        var text = "shots:\n  caf\u{E9}: one\n"
+        for index in 0..<20 { text += "  s\(index): p\n" }
+        text += "  caf\u{E9}: again\n"
+        #expect(composed(text).messages == ["E0021 duplicate key 'caf\u{E9}'"])
+        // Keys differing only past their ASCII prefix, or in case, are distinct.
+        let distinct = composed("shots:\n  ab: one\n  abc: two\n  AB: three\n")
+        #expect(distinct.messages.isEmpty)
+        #expect(distinct.shots == ["ab=one", "abc=two", "AB=three"])
+    }
+
+    @Test func shotFieldsAreFoundThroughAliasesAndQuotedKeys() {
+        let parsed = composed(
+            """
+            shots:
+              a:
+                "prompt": &p   one two
+                'duration': 5
+              b:
+                *p : x
+                prompt: *p
+              c:
+                prompt: ~
+            """)
+        #expect(parsed.shots == ["a=one two", "b=one two", "c="])
+    }
 }

@@ -1,10 +1,17 @@
 extension Composer {
-    /// The value of a scalar key (an alias followed), nil for other keys. Static, so that
-    /// calling it from a mutating method never copies the composer.
-    static func keyValue(_ id: Int32, in document: borrowing YAMLDocument) -> String? {
+    /// The index in `values` of a scalar key's value (an alias followed), nil for other keys.
+    /// Static, so that calling it from a mutating method never copies the composer.
+    static func keyValue(_ id: Int32, in document: borrowing YAMLDocument) -> Int32? {
         var record = document.records[Int(id)]
         if record.kind == .alias { record = document.records[Int(record.first)] }
-        return record.kind == .scalar ? document.values[Int(record.first)] : nil
+        return record.kind == .scalar ? record.first : nil
+    }
+
+    /// Whether the key of `id` has the value at `value`, as equal Strings (see
+    /// ``YAMLDocument/value(_:equals:)``).
+    static func key(_ id: Int32, hasValue value: Int32, in document: borrowing YAMLDocument) -> Bool {
+        guard let other = keyValue(id, in: document) else { return false }
+        return document.value(other, equals: value)
     }
 
     /// Reports each duplicate key of the mapping whose keys and values are `pending[base...]`
@@ -19,10 +26,10 @@ extension Composer {
                     continue
                 }
                 for earlier in 0..<index
-                where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
+                where Self.key(pending[base + 2 * earlier], hasValue: key, in: document) {
                     // `earlier` is the first occurrence: the scan starts at the front.
                     report(
-                        duplicate: key, at: pending[base + 2 * index],
+                        duplicate: document.string(ofValue: key), at: pending[base + 2 * index],
                         first: pending[base + 2 * earlier], into: &diagnostics)
                     duplicates.append(index)
                     break
@@ -36,12 +43,18 @@ extension Composer {
             var table = [Int32](repeating: -1, count: capacity)
             for index in 0..<pairCount {
                 let id = pending[base + 2 * index]
-                guard var key = Self.keyValue(id, in: document) else { continue }
-                var slot = key.withUTF8 { Self.hash($0) } & (capacity - 1)
+                guard let key = Self.keyValue(id, in: document) else { continue }
+                let range = document.values[Int(key)]
+                var slot =
+                    document.text.withUnsafeBufferPointer {
+                        Self.hash(UnsafeBufferPointer(rebasing: $0[range]))
+                    } & (capacity - 1)
                 while table[slot] >= 0 {
                     let other = table[slot]
-                    if Self.keyValue(other, in: document) == key {
-                        report(duplicate: key, at: id, first: other, into: &diagnostics)
+                    if Self.key(other, hasValue: key, in: document) {
+                        report(
+                            duplicate: document.string(ofValue: key), at: id, first: other,
+                            into: &diagnostics)
                         duplicates.append(index)
                         break
                     }

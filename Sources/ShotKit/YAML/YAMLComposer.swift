@@ -59,6 +59,8 @@ struct Composer {
         document.records.reserveCapacity(file.bytes.count / 25 + 16)
         document.children.reserveCapacity(file.bytes.count / 25 + 16)
         document.values.reserveCapacity(file.bytes.count / 40 + 16)
+        // Values are never much longer than their source.
+        document.text.reserveCapacity(file.bytes.count + 16)
     }
 
     /// Reads libyaml's events into the document; nil after an error that leaves no
@@ -99,7 +101,9 @@ struct Composer {
                 guard let target = anchors[name] else {
                     diagnostics.report(.undefinedAlias(name, at: event.span))
                     failed = true
-                    let id = append(.scalar, .plain, event.span, first: appendValue(""), count: 0)
+                    let id = append(
+                        .scalar, .plain, event.span, first: appendValue(UnsafeBufferPointer(start: nil, count: 0)),
+                        count: 0)
                     add(id, count: 1, height: 1)
                     continue
                 }
@@ -129,7 +133,7 @@ struct Composer {
                 let value = parser.scalarValue
                 let id = append(
                     .scalar, style, span,
-                    first: appendValue(value.isEmpty ? "" : String(decoding: value, as: UTF8.self)),
+                    first: appendValue(value),
                     count: 0)
                 if hasProperties {
                     if let tag = parser.scalarTag {
@@ -197,8 +201,11 @@ struct Composer {
         return Int32(document.records.count - 1)
     }
 
-    private mutating func appendValue(_ value: String) -> Int32 {
-        document.values.append(value)
+    /// Appends the bytes of a scalar's value to the document; returns its index in `values`.
+    private mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let start = document.text.count
+        document.text.append(contentsOf: value)
+        document.values.append(start..<document.text.count)
         return Int32(document.values.count - 1)
     }
 

@@ -262,32 +262,30 @@ private struct SceneBuilder {
             case .mapping:
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
-                    // The key's text alone: a whole YAMLScalar is made only for an unknown key.
-                    guard let keyText = keyValue(field, diagnostics: &diagnostics) else { continue }
-                    switch keyText {
-                    case "duration":
+                    // The key is matched on the bytes of its value: no String is made for it, and
+                    // a whole YAMLScalar only for an unknown key.
+                    guard let key = keyValue(field, diagnostics: &diagnostics) else { continue }
+                    if document.value(key, is: "duration") {
                         duration = scalarValue(
-                            field.value, expected: "a duration", in: keyText,
+                            field.value, expected: "a duration", in: "duration",
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
-                    case "aspect":
+                    } else if document.value(key, is: "aspect") {
                         aspect = scalarValue(
-                            field.value, expected: "an aspect ratio", in: keyText,
+                            field.value, expected: "an aspect ratio", in: "aspect",
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
-                    case "prompt":
-                        if let scalar = document.scalar(field.value) {
-                            prose =
-                                scalar.isNull
-                                ? ProseSyntax(
-                                    text: "", pieces: [],
-                                    span: emptySpan(at: document.span(of: field.key).end))
-                                : ProseAligner.prose(of: scalar, in: file)
+                    } else if document.value(key, is: "prompt") {
+                        if document.isNull(field.value) {
+                            prose = ProseSyntax(
+                                text: "", pieces: [], span: emptySpan(at: document.span(of: field.key).end))
+                        } else if let text = ProseAligner.prose(of: field.value, in: document, file: file) {
+                            prose = text
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt", diagnostics: &diagnostics)
                             prose.span = document.span(of: field.value)
                         }
-                    default:
+                    } else {
                         guard let key = document.scalar(field.key) else { continue }
                         // A misspelt 'prompt' ('promt') with no prompt given is an error, reported
                         // once: its text is taken as the prompt, so the shot is not reported again
@@ -374,10 +372,10 @@ private struct SceneBuilder {
         return nil
     }
 
-    /// The text of the key of `pair` when it is a scalar: ``keyScalar(_:diagnostics:)``'s
-    /// value without the rest of the scalar; a list or mapping as a key is reported.
-    private mutating func keyValue(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> String? {
-        if let value = document.value(of: pair.key) { return value }
+    /// The index of the value of the key of `pair` when it is a scalar (where
+    /// ``keyScalar(_:diagnostics:)`` gives a scalar); a list or mapping as a key is reported.
+    private mutating func keyValue(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> Int32? {
+        if let value = document.valueIndex(of: pair.key) { return value }
         diagnostics.report(
             .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
         return nil
