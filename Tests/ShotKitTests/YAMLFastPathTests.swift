@@ -135,4 +135,25 @@ import Testing
             """)
         #expect(parsed.shots == ["a=one two", "b=one two", "c="])
     }
+
+    @Test func valueComparisonsAgreeWithStringEquality() {
+        let texts = [
+            "", "K", "\u{212A}", "Kelvin", "\u{212A}elvin", "caf\u{E9}", "cafe\u{301}", "cafe", "prompt",
+            "Prompt", "prompt ", "\u{FEFF}prompt", "~", "null",
+        ]
+        var document = YAMLDocument(file: FileID(0))
+        for text in texts {
+            let start = document.text.count
+            document.text += Array(text.utf8)
+            document.values.append(start..<document.text.count)
+        }
+        for (i, a) in texts.enumerated() {
+            for (j, b) in texts.enumerated() {
+                #expect(document.value(Int32(i), equals: Int32(j)) == (a == b), "\(a) \(b)")
+            }
+            #expect(document.value(Int32(i), is: "K") == (a == "K"), "\(a)")
+            #expect(document.value(Int32(i), is: "Kelvin") == (a == "Kelvin"), "\(a)")
+            #expect(document.value(Int32(i), is: "prompt") == (a == "prompt"), "\(a)")
+        }
+    }
 }

@@ -149,6 +149,9 @@ public struct YAMLDocument: Sendable {
         let range = values[Int(index)]
         return text.withUnsafeBufferPointer { bytes in
             let value = UnsafeBufferPointer(rebasing: bytes[range])
+            // Texts whose first characters are different ASCII characters differ (an ASCII
+            // character is its own canonical form and stays first): the common answer, at once.
+            if let first = value.first, first < 0x80, first != literal.utf8Start.pointee { return false }
             guard value.allSatisfy({ $0 < 0x80 }) else {
                 return String(decoding: value, as: UTF8.self) == literal.description
             }
@@ -166,6 +169,8 @@ public struct YAMLDocument: Sendable {
             let a = UnsafeBufferPointer(rebasing: bytes[first])
             let b = UnsafeBufferPointer(rebasing: bytes[second])
             if a.elementsEqual(b) { return true }
+            // Texts whose first characters are different ASCII characters differ.
+            if let x = a.first, let y = b.first, x < 0x80, y < 0x80, x != y { return false }
             if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
             return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
         }
