@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Builds a shot's ``ProseSyntax`` from a YAML scalar, mapping the value's bytes back to the
 /// bytes of the file so that `@name` in a folded, literal or quoted prompt points at the
 /// exact source bytes.
@@ -18,26 +24,52 @@ enum ProseAligner {
     static func prose(of scalar: YAMLScalar, in file: SourceFile) -> ProseSyntax {
         if scalar.isNull { return ProseSyntax(text: "", pieces: [], span: scalar.span) }
         var value = scalar.value
-        return value.withUTF8 { valueBytes in
-            var low = 0
-            var high = valueBytes.count
-            while low < high, isBlank(valueBytes[low]) { low += 1 }
-            while high > low, isBlank(valueBytes[high - 1]) { high -= 1 }
-            let text =
-                low == 0 && high == valueBytes.count
-                ? scalar.value
-                : String(
-                    decoding: UnsafeBufferPointer(rebasing: valueBytes[low..<high]), as: UTF8.self)
-            // The whole value is aligned (a leading `\t` escape must meet its backslash), then
-            // the runs are cut to the trimmed text.
-            var pieces = file.bytes.withUnsafeBufferPointer { source in
-                align(
-                    valueBytes, with: source, from: contentStart(of: scalar, in: source),
-                    to: min(scalar.span.end, source.count), escapes: scalar.style == .doubleQuoted)
-            }
-            if low > 0 || high < valueBytes.count { clip(&pieces, to: low..<high) }
-            return ProseSyntax(text: text, pieces: pieces, span: scalar.span)
+        return value.withUTF8 {
+            prose(of: $0, whole: scalar.value, style: scalar.style, span: scalar.span, in: file)
         }
+    }
+
+    /// The prose of the scalar `id` of `document` (an alias followed), nil for a sequence or
+    /// mapping: the same as ``prose(of:in:)`` on its ``YAMLDocument/scalar(_:)``, made from
+    /// the bytes of the value, so that the text's String is made once, already trimmed.
+    static func prose(of id: YAMLNodeID, in document: YAMLDocument, file: SourceFile) -> ProseSyntax? {
+        let record = document.records[Int(document.resolved(id).index)]
+        guard record.kind == .scalar else { return nil }
+        let span = SourceSpan(file: document.file, start: record.start, end: record.end)
+        if document.isNull(id) { return ProseSyntax(text: "", pieces: [], span: span) }
+        let range = document.values[Int(record.first)]
+        return document.text.withUnsafeBufferPointer {
+            prose(
+                of: UnsafeBufferPointer(rebasing: $0[range]), whole: nil, style: record.style,
+                span: span, in: file)
+        }
+    }
+
+    /// The prose of a scalar whose value has the bytes `valueBytes` (and is `whole`, when the
+    /// caller has its String), written with `style` at `span`.
+    private static func prose(
+        of valueBytes: UnsafeBufferPointer<UInt8>, whole: String?, style: YAMLScalarStyle,
+        span: SourceSpan, in file: SourceFile
+    ) -> ProseSyntax {
+        var low = 0
+        var high = valueBytes.count
+        while low < high, isBlank(valueBytes[low]) { low += 1 }
+        while high > low, isBlank(valueBytes[high - 1]) { high -= 1 }
+        let text: String
+        if let whole, low == 0, high == valueBytes.count {
+            text = whole
+        } else {
+            text = String(decoding: UnsafeBufferPointer(rebasing: valueBytes[low..<high]), as: UTF8.self)
+        }
+        // The whole value is aligned (a leading `\t` escape must meet its backslash), then
+        // the runs are cut to the trimmed text.
+        var pieces = file.bytes.withUnsafeBufferPointer { source in
+            align(
+                valueBytes, with: source, from: contentStart(of: span, style: style, in: source),
+                to: min(span.end, source.count), escapes: style == .doubleQuoted)
+        }
+        if low > 0 || high < valueBytes.count { clip(&pieces, to: low..<high) }
+        return ProseSyntax(text: text, pieces: pieces, span: span)
     }
 
     /// Cuts `pieces` to the text range `range`, their text offsets made relative to its start.
@@ -93,12 +125,13 @@ enum ProseAligner {
             if j < end, source[j] == byte {
                 // The common case: a stretch of bytes copied as they are.
                 var length = commonPrefixLength(value, from: i, source, from: j, to: end)
-                if escapes {
+                if escapes, length > 1, let base = source.baseAddress,
+                    let found = memchr(base + j + 1, Int32(backslash), length - 1)
+                {
                     // A run stops at an escape, even one whose bytes happen to match (`\\`).
-                    for offset in 1..<length where source[j + offset] == backslash {
-                        length = offset
-                        break
-                    }
+                    // memchr finds the first backslash after the run's first byte, as a loop
+                    // over the run would, without a comparison per byte.
+                    length = (base + j).distance(to: found.assumingMemoryBound(to: UInt8.self))
                 }
                 if run.length > 0, run.textOffset + run.length == i,
                     run.sourceOffset + run.length == j
@@ -175,10 +208,12 @@ enum ProseAligner {
 
     /// Where the scalar's content starts: after its anchor and tag, after the opening quote,
     /// or on the line after a block scalar's header.
-    static func contentStart(of scalar: YAMLScalar, in source: UnsafeBufferPointer<UInt8>) -> Int {
-        let end = min(scalar.span.end, source.count)
-        var j = skipProperties(from: scalar.span.start, to: end, in: source)
-        switch scalar.style {
+    static func contentStart(
+        of span: SourceSpan, style: YAMLScalarStyle, in source: UnsafeBufferPointer<UInt8>
+    ) -> Int {
+        let end = min(span.end, source.count)
+        var j = skipProperties(from: span.start, to: end, in: source)
+        switch style {
         case .plain:
             break
         case .singleQuoted, .doubleQuoted:

@@ -36,17 +36,22 @@ private struct OpenCollection {
     var height = 1
 }
 
-private struct Composer {
+/// The state of one composition (see ``YAMLComposer``); its duplicate-key check is in
+/// YAMLComposer+DuplicateKeys.swift.
+struct Composer {
+    /// The file composed.
     let file: SourceFile
+    /// The document built so far.
     var document: YAMLDocument
-    var stack: [OpenCollection] = []
+    private var stack: [OpenCollection] = []
     /// The children of the open collections, innermost last.
     var pending: [Int32] = []
-    var anchors: [String: AnchoredNode] = [:]
-    var expanded = 0
+    private var anchors: [String: AnchoredNode] = [:]
+    private var expanded = 0
     /// Set after an error that makes the tree unfit for later phases.
-    var failed = false
+    private var failed = false
 
+    /// A composer of `file`, its document's arrays reserved.
     init(file: SourceFile) {
         self.file = file
         self.document = YAMLDocument(file: file.id)
@@ -54,13 +59,17 @@ private struct Composer {
         document.records.reserveCapacity(file.bytes.count / 25 + 16)
         document.children.reserveCapacity(file.bytes.count / 25 + 16)
         document.values.reserveCapacity(file.bytes.count / 40 + 16)
+        // Values are never much longer than their source.
+        document.text.reserveCapacity(file.bytes.count + 16)
     }
 
+    /// Reads libyaml's events into the document; nil after an error that leaves no
+    /// trustworthy tree.
     mutating func run(diagnostics: inout DiagnosticBag) -> YAMLDocument? {
         // The characters `.shot` refuses (E0011) are refused here too, before libyaml (which
         // refuses most of them with a generic message, and takes U+0085, U+2028 and U+2029
         // as line ends).
-        if let (offset, value) = ControlCharacter.first(in: file.bytes) {
+        if let (offset, value) = YAMLInputScan.firstForbidden(in: file.bytes) {
             let length = value < 0x80 ? 1 : Lexer.utf8SequenceLength(in: file.bytes, at: offset)
             diagnostics.report(
                 .controlCharacter(value, at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length))))
@@ -87,11 +96,14 @@ private struct Composer {
                     diagnostics.report(.multipleDocuments(at: event.span))
                     return failed ? nil : document
                 }
-            case .alias(let name):
+            case .alias:
+                let name = parser.aliasName
                 guard let target = anchors[name] else {
                     diagnostics.report(.undefinedAlias(name, at: event.span))
                     failed = true
-                    let id = append(.scalar, .plain, event.span, first: appendValue(""), count: 0)
+                    let id = append(
+                        .scalar, .plain, event.span, first: appendValue(UnsafeBufferPointer(start: nil, count: 0)),
+                        count: 0)
                     add(id, count: 1, height: 1)
                     continue
                 }
@@ -104,26 +116,36 @@ private struct Composer {
                 }
                 let id = append(.alias, .plain, event.span, first: target.id, count: 0)
                 add(id, count: target.count, height: target.height)
-            case .scalar(let value, let style, let tag, let anchor):
+            case .scalar(let style):
                 expanded += 1
                 guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
                     return nil
                 }
                 var span = event.span
-                if anchor != nil || tag != nil {
+                // Anchors and tags are rare: their Strings are made only when present.
+                let hasProperties = parser.scalarHasProperties
+                if hasProperties {
                     // libyaml's mark starts at `&anchor` or `!tag`; the scalar is after them.
                     span.start = file.bytes.withUnsafeBufferPointer {
                         ProseAligner.skipProperties(from: span.start, to: span.end, in: $0)
                     }
                 }
-                let id = append(.scalar, style, span, first: appendValue(value), count: 0)
-                if let tag {
-                    document.records[Int(id)].tag = Int32(document.tags.count)
-                    document.tags.append(tag)
+                let value = parser.scalarValue
+                let id = append(
+                    .scalar, style, span,
+                    first: appendValue(value),
+                    count: 0)
+                if hasProperties {
+                    if let tag = parser.scalarTag {
+                        document.records[Int(id)].tag = Int32(document.tags.count)
+                        document.tags.append(tag)
+                    }
+                    if let anchor = parser.anchor {
+                        anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1)
+                    }
                 }
-                if let anchor { anchors[anchor] = AnchoredNode(id: id, count: 1, height: 1) }
                 add(id, count: 1, height: 1)
-            case .sequenceStart(let anchor), .mappingStart(let anchor):
+            case .sequenceStart, .mappingStart:
                 expanded += 1
                 guard checkSize(at: event.span, depth: stack.count + 1, into: &diagnostics) else {
                     return nil
@@ -131,7 +153,8 @@ private struct Composer {
                 var kind = YAMLDocument.Kind.sequence
                 if case .mappingStart = event.kind { kind = .mapping }
                 let id = append(kind, .plain, event.span, first: 0, count: 0)
-                stack.append(OpenCollection(record: id, base: pending.count, anchor: anchor))
+                stack.append(
+                    OpenCollection(record: id, base: pending.count, anchor: parser.anchor))
             case .sequenceEnd, .mappingEnd:
                 guard let open = stack.popLast() else { continue }
                 let index = Int(open.record)
@@ -178,12 +201,17 @@ private struct Composer {
         return Int32(document.records.count - 1)
     }
 
-    private mutating func appendValue(_ value: String) -> Int32 {
-        document.values.append(value)
+    /// Appends the bytes of a scalar's value to the document; returns its index in `values`.
+    private mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let start = document.text.count
+        document.text.append(contentsOf: value)
+        document.values.append(start..<document.text.count)
         return Int32(document.values.count - 1)
     }
 
-    /// Adds a finished node to the innermost open collection, or makes it the root.
+    /// Adds a finished node to the innermost open collection, or makes it the root. Always
+    /// inlined: it runs for every node, and a call costs more than its few stores.
+    @inline(__always)
     private mutating func add(_ id: Int32, count: Int, height: Int) {
         guard !stack.isEmpty else {
             document.root = YAMLNodeID(index: id)
@@ -210,79 +238,6 @@ private struct Composer {
             return false
         }
         return true
-    }
-
-    /// The value of a scalar key (an alias followed), nil for other keys. Static, so that
-    /// calling it from a mutating method never copies the composer.
-    private static func keyValue(_ id: Int32, in document: borrowing YAMLDocument) -> String? {
-        var record = document.records[Int(id)]
-        if record.kind == .alias { record = document.records[Int(record.first)] }
-        return record.kind == .scalar ? document.values[Int(record.first)] : nil
-    }
-
-    /// Reports each duplicate key of the mapping whose keys and values are `pending[base...]`
-    /// (E0021) and drops its pair.
-    private mutating func removeDuplicateKeys(from base: Int, diagnostics: inout DiagnosticBag) {
-        let pairCount = (pending.count - base) / 2
-        var duplicates: [Int] = []
-        if pairCount <= 16 {
-            // Small mappings compare keys directly.
-            for index in 0..<pairCount {
-                guard let key = Self.keyValue(pending[base + 2 * index], in: document) else {
-                    continue
-                }
-                for earlier in 0..<index
-                where Self.keyValue(pending[base + 2 * earlier], in: document) == key {
-                    // `earlier` is the first occurrence: the scan starts at the front.
-                    report(
-                        duplicate: key, at: pending[base + 2 * index],
-                        first: pending[base + 2 * earlier], into: &diagnostics)
-                    duplicates.append(index)
-                    break
-                }
-            }
-        } else {
-            // Large ones (a scene's shots) use an open-addressing table of key ids, hashed
-            // with FNV-1a: much cheaper than a dictionary of strings.
-            var capacity = 64
-            while capacity < 2 * pairCount { capacity *= 2 }
-            var table = [Int32](repeating: -1, count: capacity)
-            for index in 0..<pairCount {
-                let id = pending[base + 2 * index]
-                guard var key = Self.keyValue(id, in: document) else { continue }
-                var slot = key.withUTF8 { Self.hash($0) } & (capacity - 1)
-                while table[slot] >= 0 {
-                    let other = table[slot]
-                    if Self.keyValue(other, in: document) == key {
-                        report(duplicate: key, at: id, first: other, into: &diagnostics)
-                        duplicates.append(index)
-                        break
-                    }
-                    slot = (slot + 1) & (capacity - 1)
-                }
-                if table[slot] < 0 { table[slot] = id }
-            }
-        }
-        // Drop the duplicates' keys and values, last first so that the indexes stay right.
-        for index in duplicates.reversed() {
-            pending.removeSubrange((base + 2 * index)..<(base + 2 * index + 2))
-        }
-    }
-
-    /// FNV-1a over the bytes.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
-    }
-
-    private func report(
-        duplicate key: String, at id: Int32, first: Int32, into diagnostics: inout DiagnosticBag
-    ) {
-        diagnostics.report(
-            .duplicateKey(
-                key, at: document.writtenSpan(of: YAMLNodeID(index: id)),
-                first: document.writtenSpan(of: YAMLNodeID(index: first))))
     }
 
     /// Reports libyaml's error: E0001 for invalid UTF-8, otherwise E0020.

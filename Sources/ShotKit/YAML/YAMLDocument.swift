@@ -40,7 +40,9 @@ public struct YAMLPair: Hashable, Sendable {
 }
 
 /// A YAML document with spans, stored flat: a record per node, the children of sequences
-/// and mappings in one array, scalar values in another. An alias is a node that refers to
+/// and mappings in one array, the bytes of scalar values in another (a String is made only
+/// when a value is asked for, so that keys and values the tree does not keep cost no String,
+/// and the document frees as three arrays, not one String per scalar). An alias is a node that refers to
 /// the anchored node; the accessors follow it, so an alias behaves as the node it names
 /// (and costs nothing to expand), while ``writtenSpan(of:)`` still gives the `*name` itself.
 public struct YAMLDocument: Sendable {
@@ -73,7 +75,10 @@ public struct YAMLDocument: Sendable {
     /// The file the spans point into.
     public let file: FileID
     var records: [Record] = []
-    var values: [String] = []
+    /// The values of the scalars, one after another, as libyaml gives them (UTF-8).
+    var text: [UInt8] = []
+    /// Each scalar's value: its range in `text`.
+    var values: [Range<Int>] = []
     var children: [Int32] = []
     /// The explicit tags of scalars; almost every scalar has none.
     var tags: [String] = []
@@ -117,9 +122,58 @@ public struct YAMLDocument: Sendable {
         let record = records[Int(target.index)]
         guard record.kind == .scalar else { return nil }
         return YAMLScalar(
-            value: values[Int(record.first)], style: record.style,
+            value: string(ofValue: record.first), style: record.style,
             tag: record.tag < 0 ? nil : tags[Int(record.tag)],
             span: SourceSpan(file: file, start: record.start, end: record.end))
+    }
+
+    /// The index in `values` of a scalar's value (an alias followed), nil for a sequence or
+    /// mapping: for checks of known keys that need no String.
+    func valueIndex(of id: YAMLNodeID) -> Int32? {
+        let record = records[Int(resolved(id).index)]
+        return record.kind == .scalar ? record.first : nil
+    }
+
+    /// The value at `index` in `values`, made into a String.
+    func string(ofValue index: Int32) -> String {
+        let range = values[Int(index)]
+        return text.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self)
+        }
+    }
+
+    /// Whether the value at `index` in `values` equals the ASCII text `literal` as Strings
+    /// do (`==`), without making a String when the value is ASCII: an ASCII text equals
+    /// another text only when their bytes are equal.
+    func value(_ index: Int32, is literal: StaticString) -> Bool {
+        let range = values[Int(index)]
+        return text.withUnsafeBufferPointer { bytes in
+            let value = UnsafeBufferPointer(rebasing: bytes[range])
+            // Texts whose first characters are different ASCII characters differ (an ASCII
+            // character is its own canonical form and stays first): the common answer, at once.
+            if let first = value.first, first < 0x80, first != literal.utf8Start.pointee { return false }
+            guard value.allSatisfy({ $0 < 0x80 }) else {
+                return String(decoding: value, as: UTF8.self) == literal.description
+            }
+            return value.elementsEqual(
+                UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+    }
+
+    /// Whether the values at `index` and `other` in `values` are equal Strings (`==`),
+    /// without making Strings when both are ASCII (equal then only when their bytes are).
+    func value(_ index: Int32, equals other: Int32) -> Bool {
+        let first = values[Int(index)]
+        let second = values[Int(other)]
+        return text.withUnsafeBufferPointer { bytes in
+            let a = UnsafeBufferPointer(rebasing: bytes[first])
+            let b = UnsafeBufferPointer(rebasing: bytes[second])
+            if a.elementsEqual(b) { return true }
+            // Texts whose first characters are different ASCII characters differ.
+            if let x = a.first, let y = b.first, x < 0x80, y < 0x80, x != y { return false }
+            if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
+            return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+        }
     }
 
     /// Whether the node is a null scalar.
@@ -127,9 +181,21 @@ public struct YAMLDocument: Sendable {
         let target = resolved(id)
         let record = records[Int(target.index)]
         guard record.kind == .scalar, record.style == .plain else { return false }
-        return Self.isNull(
-            value: values[Int(record.first)], style: record.style,
-            tag: record.tag < 0 ? nil : tags[Int(record.tag)])
+        if let tag = record.tag < 0 ? nil : tags[Int(record.tag)], tag != "tag:yaml.org,2002:null" {
+            return false
+        }
+        // The spellings of ``isNull(value:style:tag:)``, compared as bytes: no other text, in
+        // any encoding of it, equals one of them.
+        let value = record.first
+        let range = values[Int(value)]
+        guard range.count <= 4 else { return false }
+        if let first = range.first.map({ text[$0] }), first != UInt8(ascii: "~"),
+            first != UInt8(ascii: "n"), first != UInt8(ascii: "N")
+        {
+            return false
+        }
+        return range.isEmpty || self.value(value, is: "~") || self.value(value, is: "null")
+            || self.value(value, is: "Null") || self.value(value, is: "NULL")
     }
 
     /// The items of a sequence, an alias followed; empty for other nodes.
@@ -175,7 +241,15 @@ public struct YAMLDocument: Sendable {
     }
 
     static func isNull(value: String, style: YAMLScalarStyle, tag: String?) -> Bool {
-        guard style == .plain else { return false }
+        // Every null spelling is empty or has at most four bytes and starts with `~`, `n` or
+        // `N` (no other text equals one of them): other values are rejected at once, without
+        // comparing Strings.
+        guard style == .plain, value.utf8.count <= 4 else { return false }
+        if let first = value.utf8.first, first != UInt8(ascii: "~"), first != UInt8(ascii: "n"),
+            first != UInt8(ascii: "N")
+        {
+            return false
+        }
         if let tag, tag != "tag:yaml.org,2002:null" { return false }
         switch value {
         case "", "~", "null", "Null", "NULL": return true

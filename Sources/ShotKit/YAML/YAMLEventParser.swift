@@ -14,7 +14,9 @@ public enum YAMLScalarStyle: Sendable, Hashable {
     case folded
 }
 
-/// One libyaml event, its marks turned into a byte-offset span.
+/// One libyaml event, its marks turned into a byte-offset span. A scalar's value, tag and
+/// anchor and an alias's name are read from the parser while the event is current (see
+/// ``YAMLEventParser/scalarValue``), so that no String is made for a value unless it is kept.
 struct YAMLEvent {
     /// What happened.
     enum Kind {
@@ -26,16 +28,17 @@ struct YAMLEvent {
         case documentStart
         /// A document ends.
         case documentEnd
-        /// `*name`.
-        case alias(name: String)
-        /// A scalar with its value as libyaml gives it (folded, unescaped).
-        case scalar(value: String, style: YAMLScalarStyle, tag: String?, anchor: String?)
+        /// `*name`; the name is ``YAMLEventParser/aliasName``.
+        case alias
+        /// A scalar; its value as libyaml gives it (folded, unescaped) is
+        /// ``YAMLEventParser/scalarValue``.
+        case scalar(style: YAMLScalarStyle)
         /// `[` or a block sequence begins.
-        case sequenceStart(anchor: String?)
+        case sequenceStart
         /// The innermost sequence ends.
         case sequenceEnd
         /// `{` or a block mapping begins.
-        case mappingStart(anchor: String?)
+        case mappingStart
         /// The innermost mapping ends.
         case mappingEnd
     }
@@ -82,8 +85,11 @@ final class YAMLEventParser {
     private let file: FileID
     /// The parser, allocated once and freed in `deinit`.
     private let parser: UnsafeMutablePointer<yaml_parser_t>
-    /// The event being converted; deleted right after each conversion.
+    /// The current event, owned by libyaml until it is deleted by the next call of `next()`
+    /// (or `deinit`): its value, tag and anchor are read in place.
     private let event: UnsafeMutablePointer<yaml_event_t>
+    /// Whether `event` holds an event not yet deleted.
+    private var holdsEvent = false
     /// The bytes libyaml reads (the file without its BOM); owned by this object.
     private let input: UnsafeMutableBufferPointer<UInt8>
     /// Whether `yaml_parser_initialize` succeeded (it fails only when out of memory).
@@ -120,6 +126,7 @@ final class YAMLEventParser {
     }
 
     deinit {
+        if holdsEvent { yaml_event_delete(event) }
         if initialized { yaml_parser_delete(parser) }
         parser.deallocate()
         event.deallocate()
@@ -134,15 +141,18 @@ final class YAMLEventParser {
                 stage: initialized ? .parser : .memory,
                 problem: initialized ? "no more events" : "out of memory", span: emptySpan(0))
         }
+        if holdsEvent {
+            yaml_event_delete(event)
+            holdsEvent = false
+        }
         guard yaml_parser_parse(parser, event) != 0 else {
             finished = true
             throw currentError()
         }
-        defer { yaml_event_delete(event) }
+        holdsEvent = true
         let start = marks.offset(ofCodePoint: event.pointee.start_mark.index)
         let end = marks.offset(ofCodePoint: event.pointee.end_mark.index)
         let span = SourceSpan(file: file, start: start, end: end)
-        let data = event.pointee.data
         let kind: YAMLEvent.Kind
         switch event.pointee.type {
         case YAML_STREAM_START_EVENT:
@@ -155,26 +165,15 @@ final class YAMLEventParser {
         case YAML_DOCUMENT_END_EVENT:
             kind = .documentEnd
         case YAML_ALIAS_EVENT:
-            kind = .alias(name: Self.string(data.alias.anchor) ?? "")
+            kind = .alias
         case YAML_SCALAR_EVENT:
-            let scalar = data.scalar
-            let value: String
-            if let bytes = scalar.value, scalar.length > 0 {
-                value = String(
-                    decoding: UnsafeBufferPointer(start: bytes, count: scalar.length), as: UTF8.self
-                )
-            } else {
-                value = ""
-            }
-            kind = .scalar(
-                value: value, style: Self.style(scalar.style), tag: Self.string(scalar.tag),
-                anchor: Self.string(scalar.anchor))
+            kind = .scalar(style: Self.style(event.pointee.data.scalar.style))
         case YAML_SEQUENCE_START_EVENT:
-            kind = .sequenceStart(anchor: Self.string(data.sequence_start.anchor))
+            kind = .sequenceStart
         case YAML_SEQUENCE_END_EVENT:
             kind = .sequenceEnd
         case YAML_MAPPING_START_EVENT:
-            kind = .mappingStart(anchor: Self.string(data.mapping_start.anchor))
+            kind = .mappingStart
         case YAML_MAPPING_END_EVENT:
             kind = .mappingEnd
         default:
@@ -183,6 +182,45 @@ final class YAMLEventParser {
             kind = .streamEnd
         }
         return YAMLEvent(kind: kind, span: span)
+    }
+
+    /// The value of the current scalar event, as libyaml gives it (folded, unescaped); valid
+    /// until the next call of `next()`. Empty for other events.
+    var scalarValue: UnsafeBufferPointer<UInt8> {
+        guard holdsEvent, event.pointee.type == YAML_SCALAR_EVENT,
+            let bytes = event.pointee.data.scalar.value
+        else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: bytes, count: event.pointee.data.scalar.length)
+    }
+
+    /// The explicit tag of the current scalar event, if any.
+    var scalarTag: String? {
+        guard holdsEvent, event.pointee.type == YAML_SCALAR_EVENT else { return nil }
+        return Self.string(event.pointee.data.scalar.tag)
+    }
+
+    /// Whether the current scalar event has an anchor or a tag (its span then starts at them).
+    var scalarHasProperties: Bool {
+        guard holdsEvent, event.pointee.type == YAML_SCALAR_EVENT else { return false }
+        return event.pointee.data.scalar.tag != nil || event.pointee.data.scalar.anchor != nil
+    }
+
+    /// The anchor of the current scalar, sequence or mapping start event, if any.
+    var anchor: String? {
+        guard holdsEvent else { return nil }
+        let data = event.pointee.data
+        switch event.pointee.type {
+        case YAML_SCALAR_EVENT: return Self.string(data.scalar.anchor)
+        case YAML_SEQUENCE_START_EVENT: return Self.string(data.sequence_start.anchor)
+        case YAML_MAPPING_START_EVENT: return Self.string(data.mapping_start.anchor)
+        default: return nil
+        }
+    }
+
+    /// The name of the current alias event (`name` for `*name`).
+    var aliasName: String {
+        guard holdsEvent, event.pointee.type == YAML_ALIAS_EVENT else { return "" }
+        return Self.string(event.pointee.data.alias.anchor) ?? ""
     }
 
     /// libyaml's error, its marks turned into spans.
@@ -248,61 +286,5 @@ final class YAMLEventParser {
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String? {
         guard let pointer else { return nil }
         return String(cString: pointer)
-    }
-}
-
-/// Turns libyaml mark indexes, which count code points (a CRLF is two), into byte offsets.
-///
-/// Marks arrive almost in order, so a cursor that walks from the last answer makes the whole
-/// conversion linear in the file's size; an all-ASCII file needs no walking at all.
-struct MarkConverter {
-    /// The bytes libyaml reads; valid while the owning parser lives.
-    let input: UnsafeBufferPointer<UInt8>
-    /// The offset of `input` in the file (3 after a byte-order mark).
-    let base: Int
-    /// Whether every byte is ASCII, so that code points and bytes coincide.
-    private let isASCII: Bool
-    private var cursorCodePoint = 0
-    private var cursorByte = 0
-
-    init(input: UnsafeBufferPointer<UInt8>, base: Int) {
-        self.input = input
-        self.base = base
-        self.isASCII = Self.isASCII(input)
-    }
-
-    /// Whether no byte has its high bit set; reads eight bytes at a time.
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
-        let words = bytes.count / 8
-        var mask: UInt64 = 0
-        for index in 0..<words {
-            mask |= base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-        }
-        for index in (words * 8)..<bytes.count { mask |= UInt64(bytes[index]) }
-        return mask & 0x8080_8080_8080_8080 == 0
-    }
-
-    /// How many bytes a UTF-8 sequence starting with `byte` has (1 for stray bytes).
-    static func width(ofLeadByte byte: UInt8) -> Int {
-        if byte < 0xC0 { return 1 }
-        if byte < 0xE0 { return 2 }
-        if byte < 0xF0 { return 3 }
-        return 4
-    }
-
-    /// The file offset of the code point with the 0-based `index`.
-    mutating func offset(ofCodePoint index: Int) -> Int {
-        if isASCII { return base + min(index, input.count) }
-        while cursorCodePoint < index, cursorByte < input.count {
-            cursorByte = min(cursorByte + Self.width(ofLeadByte: input[cursorByte]), input.count)
-            cursorCodePoint += 1
-        }
-        while cursorCodePoint > index, cursorByte > 0 {
-            cursorByte -= 1
-            while cursorByte > 0, input[cursorByte] & 0xC0 == 0x80 { cursorByte -= 1 }
-            cursorCodePoint -= 1
-        }
-        return base + min(cursorByte, input.count)
     }
 }

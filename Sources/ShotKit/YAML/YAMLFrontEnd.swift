@@ -133,10 +133,6 @@ private struct SceneBuilder {
             var fields: [FieldSyntax] = []
             switch document.kind(of: entry.value) {
             case .mapping:
-                let given = Set(
-                    (0..<document.pairCount(of: entry.value)).compactMap {
-                        document.scalar(document.pair($0, of: entry.value).key)?.value
-                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
                     guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
@@ -164,7 +160,7 @@ private struct SceneBuilder {
                         // .shot, reported once: the declaration counts as recovered, so it is
                         // not reported again as a missing field. Other unknown keys warn.
                         if let close = Suggestion.closest(to: key.value, among: YAMLFrontEnd.elementKeys),
-                            close != "note", !given.contains(close)
+                            close != "note", !hasKey(close, in: entry.value)
                         {
                             diagnostics.report(
                                 .unknownField(
@@ -264,40 +260,38 @@ private struct SceneBuilder {
                     prose = ProseAligner.prose(of: scalar, in: file)
                 }
             case .mapping:
-                let given = Set(
-                    (0..<document.pairCount(of: entry.value)).compactMap {
-                        document.scalar(document.pair($0, of: entry.value).key)?.value
-                    })
                 for fieldIndex in 0..<document.pairCount(of: entry.value) {
                     let field = document.pair(fieldIndex, of: entry.value)
-                    guard let key = keyScalar(field, diagnostics: &diagnostics) else { continue }
-                    switch key.value {
-                    case "duration":
+                    // The key is matched on the bytes of its value: no String is made for it, and
+                    // a whole YAMLScalar only for an unknown key.
+                    guard let key = keyValue(field, diagnostics: &diagnostics) else { continue }
+                    if document.value(key, is: "duration") {
                         duration = scalarValue(
-                            field.value, expected: "a duration", in: key.value,
+                            field.value, expected: "a duration", in: "duration",
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
-                    case "aspect":
+                    } else if document.value(key, is: "aspect") {
                         aspect = scalarValue(
-                            field.value, expected: "an aspect ratio", in: key.value,
+                            field.value, expected: "an aspect ratio", in: "aspect",
                             at: document.span(of: field), diagnostics: &diagnostics
                         ).map(Self.located)
-                    case "prompt":
-                        if let scalar = document.scalar(field.value) {
-                            prose =
-                                scalar.isNull
-                                ? ProseSyntax(
-                                    text: "", pieces: [], span: emptySpan(at: key.span.end))
-                                : ProseAligner.prose(of: scalar, in: file)
+                    } else if document.value(key, is: "prompt") {
+                        if document.isNull(field.value) {
+                            prose = ProseSyntax(
+                                text: "", pieces: [], span: emptySpan(at: document.span(of: field.key).end))
+                        } else if let text = ProseAligner.prose(of: field.value, in: document, file: file) {
+                            prose = text
                         } else {
                             wrongKind(field.value, expected: "text", for: "prompt", diagnostics: &diagnostics)
                             prose.span = document.span(of: field.value)
                         }
-                    default:
+                    } else {
+                        guard let key = document.scalar(field.key) else { continue }
                         // A misspelt 'prompt' ('promt') with no prompt given is an error, reported
                         // once: its text is taken as the prompt, so the shot is not reported again
                         // as one without prose.
-                        if Suggestion.closest(to: key.value, among: ["prompt"]) != nil, !given.contains("prompt"),
+                        if Suggestion.closest(to: key.value, among: ["prompt"]) != nil,
+                            !hasKey("prompt", in: entry.value),
                             let scalar = document.scalar(field.value), !scalar.isNull
                         {
                             diagnostics.report(
@@ -362,9 +356,26 @@ private struct SceneBuilder {
         }
     }
 
+    /// Whether the mapping `node` has the scalar key `key`. Asked only when an unknown key is
+    /// met, so that a mapping's keys are not gathered into a set for every shot.
+    private func hasKey(_ key: String, in node: YAMLNodeID) -> Bool {
+        (0..<document.pairCount(of: node)).contains {
+            document.scalar(document.pair($0, of: node).key)?.value == key
+        }
+    }
+
     /// The key of `pair` when it is a scalar; a list or mapping as a key is reported.
     private mutating func keyScalar(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> YAMLScalar? {
         if let scalar = document.scalar(pair.key) { return scalar }
+        diagnostics.report(
+            .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
+        return nil
+    }
+
+    /// The index of the value of the key of `pair` when it is a scalar (where
+    /// ``keyScalar(_:diagnostics:)`` gives a scalar); a list or mapping as a key is reported.
+    private mutating func keyValue(_ pair: YAMLPair, diagnostics: inout DiagnosticBag) -> Int32? {
+        if let value = document.valueIndex(of: pair.key) { return value }
         diagnostics.report(
             .keyNotScalar(found: document.kindDescription(of: pair.key), at: document.writtenSpan(of: pair.key)))
         return nil
