@@ -48,9 +48,9 @@ enum Main {
         // A write past a file-size limit fails with EFBIG (reported like a full disk) instead of
         // killing the process between a submit and its record.
         signal(SIGXFSZ, SIG_IGN)
-        tuneAllocator()
         do {
             if var direct = directCommand() {
+                tuneAllocator()
                 try direct.run()
                 return
             }
@@ -88,12 +88,13 @@ enum Main {
         }
     }
 
-    /// Keeps freed memory in the process for the next allocation instead of handing it back to
-    /// the kernel. A compile of a large scene grows arrays of megabytes (source, trees, model,
-    /// prompts); by default glibc maps each such array afresh and unmaps it when freed, and every
-    /// new page costs a page fault. With large blocks taken from the heap and kept, a build of
-    /// 5,000 shots faults 11 % fewer pages and takes 7 % less CPU (BENCHMARKS.md). Memory stays
-    /// bounded by what a command uses at its peak.
+    /// For `build` and `check`, which compile and end: keeps freed memory in the process for
+    /// the next allocation instead of handing it back to the kernel (the commands that run
+    /// long, `run`, `lsp` and `board --serve`, keep glibc's defaults). A compile of a large
+    /// scene grows arrays of megabytes (source, trees, model, prompts); by default glibc maps
+    /// each such array afresh and unmaps it when freed, and every new page costs a page fault.
+    /// With large blocks taken from the heap and kept, a build of 5,000 shots faults 11 % fewer
+    /// pages and takes 7 % less CPU (BENCHMARKS.md). Memory stays bounded by the command's peak.
     private static func tuneAllocator() {
         #if canImport(Glibc)
             _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
