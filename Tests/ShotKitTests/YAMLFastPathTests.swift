@@ -36,11 +36,18 @@ import Testing
         }
     }
 
+    /// The YAML front end looks for forbidden characters only past `SourceFile`'s clean prefix:
+    /// that must find what a look from the start finds.
+    private func firstForbidden(_ bytes: [UInt8]) -> (offset: Int, value: UInt32)? {
+        let file = SourceFile(id: FileID(0), path: "t.yaml", bytes: bytes)
+        return ControlCharacter.first(in: bytes, from: file.cleanPrefixLength)
+    }
+
     @Test func inputScanFindsWhatControlCharacterFinds() {
         var generator = Bytes(state: 0x9E37_79B9_7F4A_7C15)
         for round in 0..<3000 {
             let bytes = generator.text(count: round % 97)
-            let fast = YAMLInputScan.firstForbidden(in: bytes)
+            let fast = firstForbidden(bytes)
             let plain = ControlCharacter.first(in: bytes)
             #expect(fast?.offset == plain?.offset && fast?.value == plain?.value, "\(bytes)")
         }
@@ -55,29 +62,14 @@ import Testing
         for character in forbidden {
             for prefix in 0..<20 {
                 let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: prefix) + character + Array("tail".utf8)
-                let found = YAMLInputScan.firstForbidden(in: bytes)
+                let found = firstForbidden(bytes)
                 #expect(found?.offset == prefix)
                 #expect(found?.value == ControlCharacter.first(in: bytes)?.value)
             }
         }
         let allowed = Array("key: \"caf\u{E9} \u{2014} ok\"\r\n\t- \u{1F3AC} ~\n".utf8)
-        #expect(YAMLInputScan.firstForbidden(in: allowed) == nil)
-        #expect(YAMLInputScan.firstForbidden(in: []) == nil)
-    }
-
-    @Test func asciiWordFlagsExactlyTheForbiddenBytes() {
-        // Every ASCII byte at every place of a word of neighbours that tempt a borrow or carry.
-        for neighbour: UInt8 in [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x41, 0x7E, 0x7F] {
-            for byte: UInt8 in 0..<0x80 {
-                for place in 0..<8 {
-                    var word = UInt64(neighbour) &* 0x0101_0101_0101_0101
-                    word &= ~(UInt64(0xFF) << (8 * UInt64(place)))
-                    word |= UInt64(byte) << (8 * UInt64(place))
-                    let flagged = YAMLInputScan.forbiddenASCII(in: word) >> (8 * UInt64(place)) & 0x80 != 0
-                    #expect(flagged == ControlCharacter.isForbidden(UInt32(byte)))
-                }
-            }
-        }
+        #expect(firstForbidden(allowed) == nil)
+        #expect(firstForbidden([]) == nil)
     }
 
     @Test func nullIsRecognizedOnlyForItsSpellings() {

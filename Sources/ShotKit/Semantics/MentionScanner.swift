@@ -147,34 +147,16 @@ public enum MentionScanner {
         _ text: String, scan: Scan, token: (String) -> String?
     ) -> String {
         if scan.mentions.isEmpty, scan.escapedAts.isEmpty { return text }
+        // Each mention's replacement once, in order; the byte form does the copying.
         var text = text
         return text.withUTF8 { bytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 16)
-            var position = 0
-            var mentions = scan.mentions[...]
-            var escapes = scan.escapedAts[...]
-            while position < bytes.count {
-                let nextMention = mentions.first?.range.lowerBound ?? Int.max
-                let nextEscape = escapes.first ?? Int.max
-                let next = min(nextMention, nextEscape, bytes.count)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<next]))
-                position = next
-                if next == bytes.count { break }
-                if nextEscape < nextMention {
-                    out.append(at)
-                    position += 2
-                    escapes.removeFirst()
-                } else if let mention = mentions.popFirst() {
-                    if let replacement = token(mention.name) {
-                        out.append(contentsOf: replacement.utf8)
-                    } else {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[mention.range]))
-                    }
-                    position = mention.range.upperBound
-                }
+            let replacements = scan.mentions.map { mention in
+                token(mention.name)
+                    ?? String(decoding: UnsafeBufferPointer(rebasing: bytes[mention.range]), as: UTF8.self)
             }
-            return String(decoding: out, as: UTF8.self)
+            return substitute(bytes, mentions: scan.mentions.map(\.range)[...], escapedAts: scan.escapedAts[...]) {
+                replacements[$0]
+            }
         }
     }
 

@@ -11,8 +11,8 @@
 /// Only ASCII names are interned. For them, equal bytes is exactly Swift's `String` equality.
 /// Non-ASCII names are not: `String` compares by canonical equivalence (a precomposed `é`
 /// equals `e` plus a combining accent, and the Kelvin sign equals `K`), so a lookup that misses
-/// here must be retried with the `String` when ``hasNonASCIINames`` is true, and a non-ASCII
-/// mention always goes the `String` way.
+/// here is retried with the `String` (the analyzer does so for every miss: misses are errors
+/// or non-ASCII names, both rare).
 struct NameTable {
     /// For each slot, the index in ``entries`` of the name there plus one; 0 for an empty slot.
     private var slots: [Int32] = Array(repeating: 0, count: 64)
@@ -20,18 +20,13 @@ struct NameTable {
     private var bytes: [UInt8] = []
     /// Each interned name: where its bytes are in ``bytes``, and the value stored for it.
     private var entries: [(start: Int, count: Int, value: Int)] = []
-    /// Whether a name that was not interned (a non-ASCII one) was offered.
-    private(set) var hasNonASCIINames = false
 
     /// Interns `name` with `value`, unless the name is already there (the first one stays, as
     /// the first declaration of a name does) or is not ASCII.
     mutating func insert(_ name: String, value: Int) {
         var name = name
         name.withUTF8 { name in
-            guard name.allSatisfy({ $0 < 0x80 }) else {
-                hasNonASCIINames = true
-                return
-            }
+            guard name.allSatisfy({ $0 < 0x80 }) else { return }
             guard lookup(name) == nil else { return }
             if (entries.count + 1) * 2 > slots.count { grow() }
             entries.append((bytes.count, name.count, value))

@@ -24,31 +24,25 @@ public struct SceneSettings: Sendable {
     /// default. (The front ends report a setting given twice and keep the first.)
     public static func check(_ root: SceneSyntax, diagnostics: inout DiagnosticBag) -> SceneSettings {
         var settings = SceneSettings()
+        /// Keeps a valid value and where it is written; reports an invalid one.
+        func take<Value>(
+            _ result: Result<Value, Problem>, into value: inout Value, _ span: inout SourceSpan?,
+            from setting: SettingSyntax
+        ) {
+            switch result {
+            case .success(let valid):
+                value = valid
+                span = setting.value.span
+            case .failure(let problem):
+                diagnostics.report(problem.diagnostic)
+            }
+        }
         for setting in root.settings {
             switch setting.key.value {
-            case .model:
-                switch model(setting.value) {
-                case .success(let model):
-                    settings.model = model
-                    settings.modelSpan = setting.value.span
-                case .failure(let problem): diagnostics.report(problem.diagnostic)
-                }
+            case .model: take(model(setting.value), into: &settings.model, &settings.modelSpan, from: setting)
             case .duration:
-                switch duration(setting.value) {
-                case .success(let seconds):
-                    settings.duration = seconds
-                    settings.durationSpan = setting.value.span
-                case .failure(let problem):
-                    diagnostics.report(problem.diagnostic)
-                }
-            case .aspect:
-                switch aspect(setting.value) {
-                case .success(let aspect):
-                    settings.aspect = aspect
-                    settings.aspectSpan = setting.value.span
-                case .failure(let problem):
-                    diagnostics.report(problem.diagnostic)
-                }
+                take(duration(setting.value), into: &settings.duration, &settings.durationSpan, from: setting)
+            case .aspect: take(aspect(setting.value), into: &settings.aspect, &settings.aspectSpan, from: setting)
             }
         }
         return settings

@@ -68,8 +68,9 @@ struct Composer {
     mutating func run(diagnostics: inout DiagnosticBag) -> YAMLDocument? {
         // The characters `.shot` refuses (E0011) are refused here too, before libyaml (which
         // refuses most of them with a generic message, and takes U+0085, U+2028 and U+2029
-        // as line ends).
-        if let (offset, value) = YAMLInputScan.firstForbidden(in: file.bytes) {
+        // as line ends). `SourceFile` has already checked the bytes up to its clean prefix, eight
+        // at a time: only what follows is looked at again.
+        if let (offset, value) = ControlCharacter.first(in: file.bytes, from: file.cleanPrefixLength) {
             let length = value < 0x80 ? 1 : Lexer.utf8SequenceLength(in: file.bytes, at: offset)
             diagnostics.report(
                 .controlCharacter(value, at: SourceSpan(file: file.id, start: offset, end: offset + max(1, length))))
