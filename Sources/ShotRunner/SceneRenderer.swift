@@ -67,9 +67,13 @@ public final class SceneRenderer: Sendable {
         let uploads = UploadTable()
         await uploadImages(of: plans.filter { $0.action.submits }.map(\.shot), into: uploads)
         let slots = AsyncSemaphore(permits: concurrency)
+        // Shots that need fal take their turns in scene order, so `-j 1` runs them as written.
+        var turns = 0
         let outcomes = await withTaskGroup(of: (String, ShotOutcome).self) { group in
             for plan in plans {
-                group.addTask { (plan.shot.name, await self.render(plan, uploads: uploads, slots: slots)) }
+                let turn = turns
+                if plan.action.needsPermit { turns += 1 }
+                group.addTask { (plan.shot.name, await self.render(plan, uploads: uploads, turn: Turn(slots, turn))) }
             }
             var outcomes: [String: ShotOutcome] = [:]
             for await (name, outcome) in group { outcomes[name] = outcome }
@@ -78,7 +82,7 @@ public final class SceneRenderer: Sendable {
         return RunReport(outcomes: outcomes, submitted: state.withLock { $0.submitted })
     }
 
-    private func render(_ plan: ShotPlan, uploads: UploadTable, slots: AsyncSemaphore) async -> ShotOutcome {
+    private func render(_ plan: ShotPlan, uploads: UploadTable, turn: Turn) async -> ShotOutcome {
         let name = plan.shot.name
         switch plan.action {
         case .upToDate:
@@ -94,16 +98,16 @@ public final class SceneRenderer: Sendable {
             return await download(video, record: &record, stale: false)
         case .resume:
             guard let record = plan.record else { return fail(name, "no record to resume", remote: false) }
-            var permit = await Permit(slots)
+            var permit = await Permit(turn)
             guard !Task.isCancelled else { return await permit.interrupted() }
             return await follow(record, plan: plan, permit: &permit)
         case .confirm:
             guard let record = plan.record else { return fail(name, "no record to confirm", remote: false) }
-            var permit = await Permit(slots)
+            var permit = await Permit(turn)
             guard !Task.isCancelled else { return await permit.interrupted() }
             return await confirm(record, plan: plan, uploads: uploads, permit: &permit)
         case .submit:
-            var permit = await Permit(slots)
+            var permit = await Permit(turn)
             guard !Task.isCancelled else { return await permit.interrupted() }
             return await submit(plan, uploads: uploads, permit: &permit)
         }
@@ -173,15 +177,26 @@ public final class SceneRenderer: Sendable {
     }
 }
 
+/// A shot's place in the queue for the run's semaphore.
+struct Turn {
+    let slots: AsyncSemaphore
+    let number: Int
+
+    init(_ slots: AsyncSemaphore, _ number: Int) {
+        self.slots = slots
+        self.number = number
+    }
+}
+
 /// A permit of the run's semaphore, returned once.
 struct Permit {
     private let slots: AsyncSemaphore
     private var held = true
 
-    /// Waits for a permit.
-    init(_ slots: AsyncSemaphore) async {
-        self.slots = slots
-        await slots.acquire()
+    /// Waits for the turn's permit.
+    init(_ turn: Turn) async {
+        self.slots = turn.slots
+        await turn.slots.acquire(turn: turn.number)
     }
 
     /// Returns the permit (again is a no-op).
@@ -198,29 +213,47 @@ struct Permit {
     }
 }
 
-/// A counting semaphore for tasks. Waiting is not cancellable: a cancelled task gets its permit
-/// when one is free, sees it was cancelled, and returns it (`Permit`).
+/// A counting semaphore that grants its permits in turn order: turn 0 first, then 1, and so on,
+/// whichever task asks first. Every turn from 0 up must ask once, or later turns wait for ever.
+/// Waiting is not cancellable: a cancelled task gets its permit in its turn, sees it was
+/// cancelled, and returns it (`Permit`).
 actor AsyncSemaphore {
     private var permits: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var nextTurn = 0
+    private var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
 
     init(permits: Int) { self.permits = permits }
 
-    /// Takes a permit, waiting for one.
-    func acquire() async {
-        if permits > 0 {
-            permits -= 1
-            return
+    /// Takes a permit in the given turn, waiting for the turns before it and for a free permit.
+    func acquire(turn: Int) async {
+        assert(turn >= nextTurn && waiting[turn] == nil, "turn \(turn) asked twice")
+        await withCheckedContinuation { continuation in
+            waiting[turn] = continuation
+            grantWaiting()
         }
-        await withCheckedContinuation { waiters.append($0) }
     }
 
-    /// Returns a permit, handing it to the longest waiter if there is one.
+    /// Returns a permit, handing it on if the next turn is waiting.
     func release() {
-        if waiters.isEmpty {
-            permits += 1
-        } else {
-            waiters.removeFirst().resume()
+        permits += 1
+        grantWaiting()
+    }
+
+    private func grantWaiting() {
+        while permits > 0, let next = waiting.removeValue(forKey: nextTurn) {
+            permits -= 1
+            nextTurn += 1
+            next.resume()
+        }
+    }
+}
+
+extension ShotAction {
+    /// Whether the shot talks to fal, and so waits for one of the run's `-j` permits.
+    var needsPermit: Bool {
+        switch self {
+        case .resume, .confirm, .submit: true
+        case .upToDate, .fetchAgain, .hold: false
         }
     }
 }
