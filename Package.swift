@@ -63,7 +63,7 @@ let package = Package(
         // Shared by the test targets: start the stand-in, talk raw HTTP to it, run the built shotc
         // on a scratch copy of an example (RunWorld: the two together).
         .target(name: "ShotcTestSupport", path: "Sources/ShotcTestSupport"),
-        .testTarget(name: "ShotKitTests", dependencies: ["ShotKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "ShotKitTests", dependencies: ["ShotKit", "ShotcTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FalKitTests", dependencies: ["FalKit", "fal-standin", "ShotcTestSupport"]),
         .testTarget(name: "ShotRunnerTests", dependencies: ["ShotRunner"]),
         .testTarget(name: "ShotLSPTests", dependencies: ["ShotLSP"]),

@@ -38,13 +38,33 @@ struct Build: ParsableCommand {
 
     @OptionGroup var diagnosticOptions: DiagnosticOptions
 
+    /// What these arguments ask for.
+    var job: BuildJob {
+        BuildJob(
+            file: file, shotNames: shot, output: output, keepPaths: keepPaths, cost: cost,
+            diagnostics: diagnosticOptions.settings)
+    }
+
+    func run() throws { try job.run() }
+}
+
+/// A `shotc build`, however its arguments were read (argument-parser, or `DirectCommand`).
+struct BuildJob: Equatable {
+    var file: String
+    /// The names given with `--shot`, in order.
+    var shotNames: [String] = []
+    var output: String?
+    var keepPaths = false
+    var cost = false
+    var diagnostics = DiagnosticSettings()
+
     func run() throws {
         var compilation = Compiler.compile(path: file)
-        let failed = diagnosticOptions.report(&compilation)
+        let failed = diagnostics.report(&compilation)
         guard !failed, let scene = compilation.scene else {
             throw ExitCode(ExitStatus.compileErrors)
         }
-        let shots = try select(shot, from: scene, sources: compilation.sources)
+        let shots = try select(shotNames, from: scene, sources: compilation.sources)
         var builder = RequestBuilder(scene: scene)
         let form: LocalImageForm = keepPaths ? .writtenPaths : .dataURIs
         do {
@@ -57,7 +77,7 @@ struct Build: ParsableCommand {
                         to: Path.join(output, shot.name + ".json"))
                 }
                 Terminal.writeError("wrote \(shots.count) request\(shots.count == 1 ? "" : "s") to \(output)\n")
-            } else if self.shot.count == 1, let only = shots.first {
+            } else if shotNames.count == 1, let only = shots.first {
                 Terminal.write(bytes: try builder.body(for: only, images: form).bytes(pretty: true) + [0x0A])
             } else {
                 // Streamed in chunks: a large scene's output never sits in memory whole. Images

@@ -36,6 +36,18 @@ struct Check: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one scene file") }
     }
 
+    /// What these arguments ask for.
+    var job: CheckJob { CheckJob(files: files, fix: fix, diagnostics: diagnosticOptions.settings) }
+
+    func run() throws { try job.run() }
+}
+
+/// A `shotc check`, however its arguments were read (argument-parser, or `DirectCommand`).
+struct CheckJob: Equatable {
+    var files: [String]
+    var fix = false
+    var diagnostics = DiagnosticSettings()
+
     func run() throws {
         var failed = false
         for file in files {
@@ -46,7 +58,7 @@ struct Check: ParsableCommand {
                 if !result.failures.isEmpty { failed = true }
             }
             var compilation = Compiler.compile(path: file)
-            if diagnosticOptions.report(&compilation) { failed = true }
+            if diagnostics.report(&compilation) { failed = true }
         }
         if failed { throw ExitCode(ExitStatus.compileErrors) }
     }

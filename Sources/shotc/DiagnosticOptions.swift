@@ -20,13 +20,29 @@ struct DiagnosticOptions: ParsableArguments {
     @Option(name: .long, help: "Colour diagnostics: auto (on a terminal), always or never.")
     var color: ColorChoice = .auto
 
+    /// The settings these options make.
+    var settings: DiagnosticSettings {
+        DiagnosticSettings(format: diagnostics, denyWarnings: denyWarnings, color: color)
+    }
+
+    /// Prints `compilation`'s diagnostics to standard error (promoting warnings first when
+    /// asked) and returns whether it has errors.
+    func report(_ compilation: inout Compilation) -> Bool { settings.report(&compilation) }
+}
+
+/// How diagnostics are shown, however the arguments were read.
+struct DiagnosticSettings: Equatable {
+    var format: DiagnosticOptions.Format = .human
+    var denyWarnings = false
+    var color: DiagnosticOptions.ColorChoice = .auto
+
     /// Prints `compilation`'s diagnostics to standard error (promoting warnings first when
     /// asked) and returns whether it has errors.
     func report(_ compilation: inout Compilation) -> Bool {
         if denyWarnings { compilation.diagnostics.promoteWarnings() }
         let sorted = compilation.diagnostics.sorted
         guard !sorted.isEmpty else { return false }
-        switch diagnostics {
+        switch format {
         case .json:
             Terminal.writeError(JSONDiagnosticRenderer(sources: compilation.sources).render(sorted))
         case .human:

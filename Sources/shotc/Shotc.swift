@@ -49,9 +49,15 @@ enum Main {
         // killing the process between a submit and its record.
         signal(SIGXFSZ, SIG_IGN)
         do {
-            if var direct = directCommand() {
+            if let direct = DirectCommand.parse(Array(CommandLine.arguments.dropFirst())) {
                 tuneAllocator()
-                try direct.run()
+                do {
+                    try direct.run()
+                } catch let code as ExitCode {
+                    // The usual ending of a scene with errors: asking argument-parser for the
+                    // status would build the command tree that reading by hand avoided.
+                    exit(code.rawValue)
+                }
                 return
             }
             var command = try Shotc.parseAsRoot()
@@ -68,23 +74,6 @@ enum Main {
                 exit(ExitStatus.usage)
             }
             Shotc.exit(withError: error)
-        }
-    }
-
-    /// `build` or `check` parsed as a root command of its own, when the arguments are theirs
-    /// alone; nil otherwise. argument-parser's first step builds the tree of every subcommand,
-    /// and looks up each one's name and conformances at run time, which is about 40 % of the
-    /// time of a one-shot `shotc build` (BENCHMARKS.md); these two run most (editors, scripts,
-    /// builds of large scenes). Anything either rejects (help, `--version`, a mistake) is parsed
-    /// again by the whole tree, so messages, help and exit statuses are argument-parser's own.
-    private static func directCommand() -> ParsableCommand? {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let name = arguments.first else { return nil }
-        let rest = Array(arguments.dropFirst())
-        switch name {
-        case "build": return try? Build.parse(rest)
-        case "check": return try? Check.parse(rest)
-        default: return nil
         }
     }
 

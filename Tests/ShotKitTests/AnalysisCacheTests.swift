@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 import ShotKit
 
@@ -16,7 +17,7 @@ import ShotKit
     }
 
     @Test func generatedScenesCompileTheSameFromTheCache() throws {
-        var generator = SceneGenerator(random: SeededRandom(seed: 77))
+        var generator = SceneGenerator(random: SplitMix64(seed: 77))
         for _ in 0..<100 {
             let scene = generator.scene()
             let fileSystem = MemoryFileSystem(files: scene.files)

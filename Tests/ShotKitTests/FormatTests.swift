@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 import ShotKit
 
@@ -89,7 +90,7 @@ import ShotKit
     /// any line (YAML: before key lines only, never inside a block scalar), trailing comments
     /// after header and field lines (never after prose, nor after a `.shot` note), and blank
     /// lines.
-    static func commented(_ text: [UInt8], path: String, random: inout SeededRandom) -> [UInt8] {
+    static func commented(_ text: [UInt8], path: String, random: inout SplitMix64) -> [UInt8] {
         let yaml = path.hasSuffix(".yaml")
         var out: [String] = []
         var number = 0
@@ -124,8 +125,8 @@ import ShotKit
     }
 
     @Test func aThousandGeneratedScenesFormatAndConvertWithTheSameBuild() throws {
-        var generator = SceneGenerator(random: SeededRandom(seed: 0xF0_4D47))
-        var commentRandom = SeededRandom(seed: 0xC0_33E7)
+        var generator = SceneGenerator(random: SplitMix64(seed: 0xF0_4D47))
+        var commentRandom = SplitMix64(seed: 0xC0_33E7)
         var commentsSeen = 0
         for number in 0..<1000 {
             var scene = generator.scene()

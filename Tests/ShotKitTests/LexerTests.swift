@@ -1,3 +1,4 @@
+import ShotcTestSupport
 import Testing
 @testable import ShotKit
 
@@ -185,20 +186,5 @@ private func dumpTokens(_ text: String, _ mode: TokenMode = .header) -> String {
         let long = parseShot("character \(word) \(word)\n")
         #expect(long.bag.sorted.map(\.code.id) == ["E0005"])
         #expect(long.bag.sorted.first?.message.count ?? 0 < 100)
-    }
-}
-
-/// A small deterministic generator, so the garbage test is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ShotcTestSupport
 import Testing
 import ShotKit
 
@@ -30,21 +31,6 @@ struct MemoryFileSystem: FileSystem {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         return FileModificationTime(seconds: Int(truncatingIfNeeded: hash), nanoseconds: 0, size: bytes.count)
-    }
-}
-
-/// A deterministic random source (SplitMix64), so a failing scene can be made again.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -80,7 +66,7 @@ struct SceneGenerator {
         case mention(Int, suffix: String)
     }
 
-    var random: SeededRandom
+    var random: SplitMix64
 
     private static let stems = ["mara", "tom", "stone", "lamp", "dusk", "harbor", "kofi", "ines", "ruin", "glow"]
     private static let words = [
@@ -336,7 +322,7 @@ struct SceneGenerator {
     }
 
     @Test func modelTokensAreBuildsTokensForAThousandGeneratedScenes() throws {
-        var generator = SceneGenerator(random: SeededRandom(seed: 0x5407_C0DE))
+        var generator = SceneGenerator(random: SplitMix64(seed: 0x5407_C0DE))
         var syntaxes = Set<String>()
         for number in 0..<1000 {
             let scene = generator.scene()

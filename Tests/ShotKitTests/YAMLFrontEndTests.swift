@@ -1,3 +1,4 @@
+import ShotcTestSupport
 import Testing
 
 @testable import ShotKit
