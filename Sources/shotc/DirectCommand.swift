@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `shotc build` and `shotc check` read by hand, without argument-parser: its first parse
 /// reflects over the command's properties and looks up conformances at run time, which is two
 /// thirds of the instructions of a one-shot `shotc build` (BENCHMARKS.md), and these two
@@ -21,6 +25,19 @@ enum DirectCommand: Equatable {
         case "build": return reader.build().map(DirectCommand.build)
         case "check": return reader.check().map(DirectCommand.check)
         default: return nil
+        }
+    }
+
+    /// The size in bytes of the files the command reads first (imports aside).
+    var inputSize: Int {
+        let files: [String]
+        switch self {
+        case .build(let job): files = [job.file]
+        case .check(let job): files = job.files
+        }
+        return files.reduce(0) { total, file in
+            var status = stat()
+            return stat(file, &status) == 0 ? total + Int(status.st_size) : total
         }
     }
 

@@ -228,6 +228,32 @@ import Testing
         #expect(checked.status == 0, "\(checked)")
     }
 
+    /// A scene of 256 KiB or more is built with 2 MB pages for the heap (`tuneAllocator`);
+    /// its output must be the bytes glibc's defaults give. Arguments after `--` are left to
+    /// argument-parser, whose path keeps the defaults.
+    @Test func aLargeSceneBuildsToTheSameBytesWithHugePages() throws {
+        let scratch = try scratch()
+        defer { scratch.remove() }
+        var text = try String(contentsOfFile: scratch.scene, encoding: .utf8)
+        for index in 0..<1_600 {
+            text += """
+
+                shot take\(index) \(index % 2 == 0 ? "5s" : "10s")
+                  Take @ruin as the start frame; @mara turns to the light, holding @stone, in the
+                  palette of @ghibli. The camera drifts left as the glass fogs, take \(index).
+
+                """
+        }
+        try write(text, to: "large.shot", in: scratch)
+        #expect(text.utf8.count >= 256 << 10, "the scene is under the threshold: \(text.utf8.count) bytes")
+        let tuned = try scratch.run(["build", "large.shot", "--keep-paths"], environment: environment)
+        let plain = try scratch.run(["build", "--keep-paths", "--", "large.shot"], environment: environment)
+        #expect(tuned.status == 0, "\(tuned.stderr)")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(tuned.stdout.components(separatedBy: "\"shot\": \"take").count == 1_601)
+        #expect(tuned.stdout == plain.stdout)
+    }
+
     @Test func explainShowsACodeOrListsThemAll() throws {
         let scratch = try scratch()
         defer { scratch.remove() }
