@@ -1,9 +1,5 @@
 import ShotKit
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The language server: documents, the dispatch of requests and notifications to the
 /// features, and the debounced publishing of diagnostics.
 ///
@@ -28,8 +24,8 @@ public final class LanguageServer {
     var documents: [String: Document] = [:]
     /// Bumped on every change to any buffer or file: analyses from older generations are stale.
     var generation = 0
-    /// Documents whose diagnostics are due, and when.
-    private var pending: [String: Double] = [:]
+    /// Documents whose diagnostics are due, and when (see LanguageServer+Scheduling.swift).
+    var pending: [String: Double] = [:]
     private var initialized = false
     private var shutdownRequested = false
     /// Set when the server should stop, with its exit status.
@@ -40,49 +36,6 @@ public final class LanguageServer {
     public init(debounce: Double = 0.1, send: @escaping ([UInt8]) -> Void) {
         self.debounce = debounce
         self.send = send
-    }
-
-    // MARK: Time
-
-    /// Seconds on a monotonic clock.
-    public static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// When ``tick()`` should next run, if anything is pending.
-    public var nextDeadline: Double? { pending.values.min() }
-
-    /// Publishes the diagnostics that are due.
-    public func tick() {
-        let now = Self.now()
-        let due = pending.filter { $0.value <= now }.map(\.key).sorted()
-        for uri in due {
-            pending[uri] = nil
-            if let document = documents[uri] { publishDiagnostics(document) }
-        }
-    }
-
-    /// Publishes every pending diagnostic now (at the end of input).
-    public func flush() {
-        let due = pending.keys.sorted()
-        pending.removeAll()
-        for uri in due {
-            if let document = documents[uri] { publishDiagnostics(document) }
-        }
-    }
-
-    /// Schedules diagnostics for `document` and for every open document that read it.
-    func scheduleDiagnostics(after document: Document?) {
-        let deadline = Self.now() + debounce
-        if let document { pending[document.uri] = deadline }
-        for other in documents.values where other !== document {
-            let reads =
-                document == nil
-                || other.index?.file(atPath: document?.path ?? "") != nil
-            if reads { pending[other.uri] = deadline }
-        }
     }
 
     // MARK: Messages
@@ -213,131 +166,4 @@ public final class LanguageServer {
             RPCOutput.notification(
                 "window/logMessage", .object([("type", .int(1)), ("message", .string("shotc lsp: " + message))])))
     }
-
-    // MARK: Documents and analyses
-
-    /// The document a request names (`textDocument.uri`): an open one, or the file on disk.
-    func document(_ params: JSONValue) throws(RPCError) -> Document {
-        guard let uri = params["textDocument"]?["uri"]?.stringValue else {
-            throw .invalidParams("the request needs textDocument.uri")
-        }
-        if let document = documents[uri] { return document }
-        guard let path = DocumentURI.path(of: uri) else {
-            throw .invalidParams("shotc lsp reads only file: URIs, not '\(uri)'")
-        }
-        do {
-            let bytes = try fileSystem.read(path, limit: SceneLoader.maxFileBytes)
-            return Document(uri: uri, path: path, version: 0, bytes: bytes)
-        } catch {
-            throw .requestFailed("'\(path)' is not open in the editor and could not be read: \(error)")
-        }
-    }
-
-    /// The analysis of `document`'s current text.
-    func index(_ document: Document) -> SceneIndex {
-        if let index = document.index, document.indexGeneration == generation { return index }
-        let index = compile(path: document.path, text: document.bytes)
-        document.index = index
-        document.indexGeneration = generation
-        return index
-    }
-
-    /// Compiles the scene at the absolute `path` (with `text` as its root's text, if given)
-    /// as `shotc check` would in the scene's folder, so messages show the same paths.
-    func compile(path: String, text: [UInt8]?) -> SceneIndex {
-        let directory = Path.directory(of: path)
-        let name = String(path.dropFirst(directory == "/" ? 1 : directory.count + 1))
-        var cache =
-            caches.removeValue(forKey: directory)
-            ?? AnalysisCache(fileSystem: RootedFileSystem(base: directory, inner: fileSystem))
-        let compilation =
-            text.map { Compiler.compile(path: name, text: $0, cache: &cache) }
-            ?? Compiler.compile(path: name, cache: &cache)
-        caches[directory] = cache
-        cachedFolders.removeAll { $0 == directory }
-        cachedFolders.append(directory)
-        if cachedFolders.count > Self.maxCachedFolders {
-            caches.removeValue(forKey: cachedFolders.removeFirst())
-        }
-        return SceneIndex(compilation, baseDirectory: directory)
-    }
-
-    /// The position a request names (`position`), as a byte offset in `document`.
-    func offset(_ params: JSONValue, in document: Document) throws(RPCError) -> Int {
-        guard let position = LSPPosition(params["position"]) else {
-            throw .invalidParams("the request needs a position {line, character}")
-        }
-        return document.lines.offset(of: position)
-    }
-
-    /// The URI of the file at `path`: an open document's own URI, or a `file:` URI.
-    func uri(ofPath path: String) -> String {
-        let normalized = Path.normalize(path)
-        if let open = documents.values.first(where: { Path.normalize($0.path) == normalized }) {
-            return open.uri
-        }
-        return DocumentURI.uri(of: normalized)
-    }
-
-    /// An LSP location of `span` in `index`'s sources.
-    func location(_ span: SourceSpan, in index: SceneIndex) -> JSONValue {
-        let file = index.compilation.sources[span.file]
-        return .object([
-            ("uri", .string(uri(ofPath: index.path(of: span.file)))),
-            ("range", LineTable(file.bytes).range(span.start, span.end)),
-        ])
-    }
-
-    /// An LSP range of `span` (in the file it points into).
-    func range(_ span: SourceSpan, in index: SceneIndex) -> JSONValue {
-        LineTable(index.compilation.sources[span.file].bytes).range(span.start, span.end)
-    }
-
-    // MARK: Capabilities
-
-    /// The names of the semantic token types, in legend order.
-    static let tokenTypes = ["variable", "unresolvedReference"]
-    /// The names of the semantic token modifiers, in legend order (bit 0 first).
-    static let tokenModifiers = ["declaration", "character", "prop", "image", "style"]
-
-    private static let initializeResult: JSONValue = .object([
-        (
-            "capabilities",
-            .object([
-                ("positionEncoding", .string("utf-16")),
-                (
-                    "textDocumentSync",
-                    .object([
-                        ("openClose", .bool(true)), ("change", .int(2)),
-                        ("save", .object([("includeText", .bool(false))])),
-                    ])
-                ),
-                (
-                    "completionProvider",
-                    .object([("triggerCharacters", .array([.string("@"), .string(" ")]))])
-                ),
-                ("hoverProvider", .bool(true)),
-                ("definitionProvider", .bool(true)),
-                ("referencesProvider", .bool(true)),
-                ("renameProvider", .object([("prepareProvider", .bool(true))])),
-                ("documentSymbolProvider", .bool(true)),
-                ("documentFormattingProvider", .bool(true)),
-                ("codeActionProvider", .object([("codeActionKinds", .array([.string("quickfix")]))])),
-                (
-                    "semanticTokensProvider",
-                    .object([
-                        (
-                            "legend",
-                            .object([
-                                ("tokenTypes", .array(tokenTypes.map(JSONValue.string))),
-                                ("tokenModifiers", .array(tokenModifiers.map(JSONValue.string))),
-                            ])
-                        ),
-                        ("full", .bool(true)),
-                    ])
-                ),
-            ])
-        ),
-        ("serverInfo", .object([("name", .string("shotc")), ("version", .string("0.1.0"))])),
-    ])
 }
