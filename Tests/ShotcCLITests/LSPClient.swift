@@ -160,6 +160,20 @@ final class LSPClient: @unchecked Sendable {
             ]))
     }
 
+    /// Sends `textDocument/didChange` for `uri` at `version` with one change: `text` in place of
+    /// `range`, or of the whole document without one.
+    func change(_ uri: String, version: Int, text: String, range: JSONValue? = nil) {
+        var change: [(String, JSONValue)] = []
+        if let range { change.append(("range", range)) }
+        change.append(("text", .string(text)))
+        notify(
+            "textDocument/didChange",
+            .object([
+                ("textDocument", .object([("uri", .string(uri)), ("version", .int(version))])),
+                ("contentChanges", .array([.object(change)])),
+            ]))
+    }
+
     /// Closes stdin.
     func closeInput() { try? input.fileHandleForWriting.close() }
 
@@ -195,6 +209,19 @@ extension JSONValue {
     /// Shorthand for position objects.
     static func position(_ line: Int, _ character: Int) -> JSONValue {
         .object([("line", .int(line)), ("character", .int(character))])
+    }
+
+    /// `{textDocument: {uri}}`.
+    static func textDocument(_ uri: String) -> JSONValue {
+        .object([("textDocument", .object([("uri", .string(uri))]))])
+    }
+
+    /// `{textDocument: {uri}, position, newName}`: the parameters of `textDocument/rename`.
+    static func rename(_ uri: String, _ line: Int, _ character: Int, to newName: String) -> JSONValue {
+        .object([
+            ("textDocument", .object([("uri", .string(uri))])), ("position", .position(line, character)),
+            ("newName", .string(newName)),
+        ])
     }
 
     /// `{textDocument: {uri}, position}`.

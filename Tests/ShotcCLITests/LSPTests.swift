@@ -15,6 +15,12 @@ struct LSPTests {
         return (scratch, client)
     }
 
+    /// Stops the server and removes the scratch folder, at the end of a test.
+    private func finish(_ client: LSPClient, _ scratch: Scratch) {
+        client.stop()
+        scratch.remove()
+    }
+
     private func text(_ path: String) -> String {
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
@@ -50,10 +56,7 @@ struct LSPTests {
 
     @Test func malformedFramesGetErrorsAndTheServerGoesOn() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         // A header without Content-Length, a body that is not JSON, JSON that is not an object,
         // a method that is not a string, and an absurd length.
         client.writeRaw(Array("X-Nonsense: 1\r\n\r\n".utf8))
@@ -71,21 +74,14 @@ struct LSPTests {
         #expect(errors.compactMap { $0["error"]?["code"]?.intValue }.allSatisfy { $0 == -32700 || $0 == -32600 })
         // Still serving.
         let answer = try #require(
-            client.call(
-                "textDocument/documentSymbol",
-                .object([
-                    ("textDocument", .object([("uri", .string(DocumentURIForTests.uri(scratch.scene)))]))
-                ])))
+            client.call("textDocument/documentSymbol", .textDocument(DocumentURIForTests.uri(scratch.scene))))
         #expect(answer["result"]?.arrayValue?.count == 5)
         #expect(client.garbage.isEmpty)
     }
 
     @Test func unknownMethodsAndUnopenedDocuments() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let unknown = try #require(client.call("textDocument/frobnicate", .object([])))
         #expect(unknown["error"]?["code"]?.intValue == -32601)
         // An unknown notification is ignored, not answered.
@@ -107,10 +103,7 @@ struct LSPTests {
 
     @Test func invalidUTF8InAChangeIsRefusedAndTheDocumentKept() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         client.open(scratch.scene, text: text(scratch.scene))
         #expect(client.diagnostics(for: uri) == [])
@@ -122,12 +115,7 @@ struct LSPTests {
         let error = try #require(client.waitFor { $0["error"] != nil })
         #expect(error["error"]?["code"]?.intValue == -32700)
         // A lone surrogate escape is not text either.
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(3))])),
-                ("contentChanges", .array([.object([("text", .string("x"))])])),
-            ]))
+        client.change(uri, version: 3, text: "x")
         let escaped =
             Array(#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":""#.utf8)
             + Array(uri.utf8) + Array(#"","version":4},"contentChanges":[{"text":"\udc80"}]}}"#.utf8)
@@ -140,10 +128,7 @@ struct LSPTests {
 
     @Test func aThousandRapidChangesEndWithTheCheckOfTheFinalText() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         let original = text(scratch.scene)
         client.open(scratch.scene, text: original)
@@ -157,12 +142,7 @@ struct LSPTests {
                 final = original.replacingOccurrences(of: "@ghibli palette", with: "@ghibl palette")
                     .replacingOccurrences(of: "duration 5s", with: "duration 12s")
             }
-            client.notify(
-                "textDocument/didChange",
-                .object([
-                    ("textDocument", .object([("uri", .string(uri)), ("version", .int(version))])),
-                    ("contentChanges", .array([.object([("text", .string(final))])])),
-                ]))
+            client.change(uri, version: version, text: final)
         }
         let published = try #require(
             client.waitFor(timeout: 60) {
@@ -192,10 +172,7 @@ struct LSPTests {
 
     @Test func diagnosticsUseUTF16ColumnsAndTheCodeActionClearsThem() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         // Before the typo: 'é' (1 UTF-16 unit, 2 bytes) and '🎬' (2 units, 4 bytes).
         let broken = text(scratch.scene).replacingOccurrences(
@@ -230,21 +207,13 @@ struct LSPTests {
         #expect(edit["range"] == diagnostic["range"])
         // Apply it as an editor would (an incremental change) and see the diagnostics clear.
         let editRange = try #require(edit["range"])
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
-                ("contentChanges", .array([.object([("range", editRange), ("text", .string("@mara"))])])),
-            ]))
+        client.change(uri, version: 2, text: "@mara", range: editRange)
         #expect(client.diagnostics(for: uri) == [])
     }
 
     @Test func completionHoverDefinitionReferencesRename() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         let cast = scratch.folder + "/cast.shot"
         let source = text(scratch.scene)
@@ -311,84 +280,48 @@ struct LSPTests {
 
         // Rename stone → pebble: cast.shot and greenhouse.shot.
         let rename = try #require(
-            client.call(
-                "textDocument/rename",
-                .object([
-                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-                    ("newName", .string("pebble")),
-                ]))?["result"]?["changes"])
+            client.call("textDocument/rename", .rename(uri, stoneLine, stoneColumn, to: "pebble"))?["result"]?[
+                "changes"])
         #expect(rename[uri]?.arrayValue?.count == 1)
         #expect(rename[DocumentURIForTests.uri(cast)]?.arrayValue?.first?["newText"]?.stringValue == "pebble")
         // Collisions and reserved names are refused.
         let collision = try #require(
-            client.call(
-                "textDocument/rename",
-                .object([
-                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-                    ("newName", .string("mara")),
-                ])))
+            client.call("textDocument/rename", .rename(uri, stoneLine, stoneColumn, to: "mara")))
         #expect(collision["error"]?["message"]?.stringValue?.contains("already declared") == true)
         let reserved = try #require(
-            client.call(
-                "textDocument/rename",
-                .object([
-                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-                    ("newName", .string("Element2")),
-                ])))
+            client.call("textDocument/rename", .rename(uri, stoneLine, stoneColumn, to: "Element2")))
         #expect(reserved["error"]?["message"]?.stringValue?.contains("reserved") == true)
         let shotName = try #require(
-            client.call(
-                "textDocument/rename",
-                .object([
-                    ("textDocument", .object([("uri", .string(uri))])), ("position", .position(stoneLine, stoneColumn)),
-                    ("newName", .string("orbit")),
-                ])))
+            client.call("textDocument/rename", .rename(uri, stoneLine, stoneColumn, to: "orbit")))
         #expect(shotName["error"] != nil)
 
         // Symbols and semantic tokens.
         let symbols = try #require(
-            client.call("textDocument/documentSymbol", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
-                "result"]?.arrayValue)
+            client.call("textDocument/documentSymbol", .textDocument(uri))?["result"]?.arrayValue)
         #expect(symbols.compactMap { $0["name"]?.stringValue } == ["mara", "ruin", "ghibli", "opening", "orbit"])
         #expect(symbols.last?["detail"]?.stringValue == "8s 16:9")
         let tokens = try #require(
-            client.call(
-                "textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
-                    "result"]?["data"]?.arrayValue)
+            client.call("textDocument/semanticTokens/full", .textDocument(uri))?["result"]?["data"]?.arrayValue)
         #expect(tokens.count == 5 * (3 + 6))
 
         // Formatting: shotc fmt's layout as one edit of the whole text, none once formatted.
         let path = scratch.scene
         let unformatted = text(path).replacingOccurrences(of: "model standard", with: "model    standard")
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(99))])),
-                ("contentChanges", .array([.object([("text", .string(unformatted))])])),
-            ]))
+        client.change(uri, version: 99, text: unformatted)
         let edits = try #require(
-            client.call("textDocument/formatting", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
-                "result"]?.arrayValue)
+            client.call("textDocument/formatting", .textDocument(uri))?["result"]?.arrayValue)
         #expect(edits.count == 1)
         let formatted = try #require(edits.first?["newText"]?.stringValue)
         #expect(formatted.contains("model standard"))
         #expect(!formatted.contains("model    standard"))
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(100))])),
-                ("contentChanges", .array([.object([("text", .string(formatted))])])),
-            ]))
-        let none = client.call("textDocument/formatting", .object([("textDocument", .object([("uri", .string(uri))]))]))
+        client.change(uri, version: 100, text: formatted)
+        let none = client.call("textDocument/formatting", .textDocument(uri))
         #expect(none?["result"]?.arrayValue?.isEmpty == true)
     }
 
     @Test func positionalTokensCannotBeRenamedAndUnknownMentionsAreMarked() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         let source = text(scratch.scene).replacingOccurrences(of: "around @mara,", with: "around @Element1, @nobody,")
         client.open(scratch.scene, text: source)
@@ -416,19 +349,14 @@ struct LSPTests {
         #expect(items.count == 4)
         // Semantic tokens: the two unknown mentions are `unresolvedReference` (type 1).
         let data = try #require(
-            client.call(
-                "textDocument/semanticTokens/full", .object([("textDocument", .object([("uri", .string(uri))]))]))?[
-                    "result"]?["data"]?.arrayValue)
+            client.call("textDocument/semanticTokens/full", .textDocument(uri))?["result"]?["data"]?.arrayValue)
         let types = stride(from: 3, to: data.count, by: 5).compactMap { data[$0].intValue }
         #expect(types.filter { $0 == 1 }.count == 2)
     }
 
     @Test func importsComeFromOpenBuffers() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         let cast = scratch.folder + "/cast.shot"
         let castURI = DocumentURIForTests.uri(cast)
@@ -440,7 +368,7 @@ struct LSPTests {
         let broken = try #require(client.diagnostics(for: uri))
         #expect(broken.first?["code"]?.stringValue == "E0101", "\(broken)")
         // Closing the buffer goes back to the disk.
-        client.notify("textDocument/didClose", .object([("textDocument", .object([("uri", .string(castURI))]))]))
+        client.notify("textDocument/didClose", .textDocument(castURI))
         #expect(client.diagnostics(for: uri) == [])
     }
 
@@ -448,10 +376,7 @@ struct LSPTests {
         // The server keeps parsed imports between compiles (AnalysisCache): an open buffer
         // is a new file at each edit, even when its size does not change.
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let uri = DocumentURIForTests.uri(scratch.scene)
         let cast = scratch.folder + "/cast.shot"
         let castURI = DocumentURIForTests.uri(cast)
@@ -461,34 +386,21 @@ struct LSPTests {
         client.open(cast, text: original.replacingOccurrences(of: "prop stone", with: "prop stonx"))
         _ = client.diagnostics(for: castURI)
         #expect(client.diagnostics(for: uri)?.first?["code"]?.stringValue == "E0101")
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(castURI)), ("version", .int(2))])),
-                ("contentChanges", .array([.object([("text", .string(original))])])),
-            ]))
+        client.change(castURI, version: 2, text: original)
         _ = client.diagnostics(for: castURI)
         #expect(client.diagnostics(for: uri) == [])
     }
 
     @Test func renamingInTheCastReachesTheScenesThatImportIt() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let cast = scratch.folder + "/cast.shot"
         let castURI = DocumentURIForTests.uri(cast)
         client.open(cast, text: text(cast))
         _ = client.diagnostics(for: castURI)
         // Only the cast is open: greenhouse.shot is found in its folder.
         let answer = try #require(
-            client.call(
-                "textDocument/rename",
-                .object([
-                    ("textDocument", .object([("uri", .string(castURI))])), ("position", .position(1, 6)),
-                    ("newName", .string("rock")),
-                ])))
+            client.call("textDocument/rename", .rename(castURI, 1, 6, to: "rock")))
         let changes = try #require(answer["result"]?["changes"], "\(answer)")
         #expect(changes[castURI]?.arrayValue?.count == 1)
         #expect(changes[DocumentURIForTests.uri(scratch.scene)]?.arrayValue?.count == 1)
@@ -498,10 +410,7 @@ struct LSPTests {
 
     @Test func yamlScenesWorkToo() throws {
         let (scratch, client) = try start()
-        defer {
-            client.stop()
-            scratch.remove()
-        }
+        defer { finish(client, scratch) }
         let scene = scratch.folder + "/greenhouse.yaml"
         let uri = DocumentURIForTests.uri(scene)
         let source = text(scene)
@@ -521,20 +430,7 @@ struct LSPTests {
             client.call("textDocument/completion", .at(uri, line, column + 1))?["result"]?["items"]?.arrayValue)
         #expect(items.count == 4)
         // A typo in YAML prose is reported where it is.
-        client.notify(
-            "textDocument/didChange",
-            .object([
-                ("textDocument", .object([("uri", .string(uri)), ("version", .int(2))])),
-                (
-                    "contentChanges",
-                    .array([
-                        .object([
-                            ("range", LineTableRange.make(line, column + 1, line, column + 6)),
-                            ("text", .string("stine")),
-                        ])
-                    ])
-                ),
-            ]))
+        client.change(uri, version: 2, text: "stine", range: LineTableRange.make(line, column + 1, line, column + 6))
         let diagnostics = try #require(client.diagnostics(for: uri))
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?["range"]?["start"] == .position(line, column))
