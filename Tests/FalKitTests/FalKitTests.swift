@@ -331,22 +331,14 @@ import Testing
     @Test func silentStreamFallsBackToPolling() async throws {
         let h = try Harness(streamIdleTimeout: 1)
         defer { h.server.stop() }
-        h.server.script(
-            "GET", "/fal-ai/kling-video/requests/req-1/status/stream",
-            [
-                ScriptedResponse(
-                    status: 200, headers: [("Content-Type", "text/event-stream")], chunks: [Array(": hi\n\n".utf8)],
-                    chunkDelay: 60)
-            ])
-        h.server.script(
-            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
-        let started = Date()
-        var seen: [QueueStatus] = []
-        for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
+        let (seen, seconds) = try await h.followStreamThenPoll(
+            ScriptedResponse(
+                status: 200, headers: [("Content-Type", "text/event-stream")], chunks: [Array(": hi\n\n".utf8)],
+                chunkDelay: 60))
         #expect(seen == [.completed(logs: [], error: nil, errorType: nil, inferenceTime: nil)])
         // Well under the stream's 60 s silence, with room for a loaded 2-core machine whose
         // cooperative threads other tests keep busy.
-        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(seconds < 30)
     }
 
     @Test func resultParsesVideoAndMapsFailures() async throws {

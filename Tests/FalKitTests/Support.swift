@@ -62,6 +62,26 @@ struct Harness {
     }
 }
 
+extension Harness {
+    /// Every status ``FalClient/statusUpdates(_:)`` reports for ``handle``, in order.
+    func statusUpdates() async throws -> [QueueStatus] {
+        var seen: [QueueStatus] = []
+        for try await status in client.statusUpdates(handle) { seen.append(status) }
+        return seen
+    }
+
+    /// Scripts `stream` as the reply to the status stream and `COMPLETED` as the reply to
+    /// polling, then follows ``handle``: what it reported, and how many seconds that took.
+    func followStreamThenPoll(_ stream: ScriptedResponse) async throws -> (seen: [QueueStatus], seconds: Double) {
+        server.script("GET", "/fal-ai/kling-video/requests/req-1/status/stream", [stream])
+        server.script(
+            "GET", "/fal-ai/kling-video/requests/req-1/status", [.json(200, #"{"status":"COMPLETED","logs":null}"#)])
+        let started = Date()
+        let seen = try await statusUpdates()
+        return (seen, Date().timeIntervalSince(started))
+    }
+}
+
 /// A unique path in the temporary folder.
 func temporaryPath(_ name: String) -> String {
     let folder = NSTemporaryDirectory() + "falkit-tests-\(UUID().uuidString)"
