@@ -50,6 +50,17 @@ import Testing
     }
 }
 
+/// What following a request reports when it waits in the queue, logs "a", then "b" as well
+/// (reported as only the new log), and completes after `inferenceTime` seconds.
+private func queuedThenLogsAThenB(inferenceTime: Double?) -> [QueueStatus] {
+    [
+        .inQueue(position: 1),
+        .inProgress(logs: [RequestLog(message: "a", level: "INFO", timestamp: "t1")]),
+        .inProgress(logs: [RequestLog(message: "b", level: "INFO", timestamp: "t2")]),
+        .completed(logs: [], error: nil, errorType: nil, inferenceTime: inferenceTime),
+    ]
+}
+
 @Suite struct QueueTests {
     @Test func submitSendsHeadersAndParsesHandle() async throws {
         let h = try Harness()
@@ -282,15 +293,8 @@ import Testing
                 ScriptedResponse(
                     status: 200, headers: [("Content-Type", "text/event-stream")], chunks: chunks, chunkDelay: 0.001)
             ])
-        var seen: [QueueStatus] = []
-        for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
-        #expect(
-            seen == [
-                .inQueue(position: 1),
-                .inProgress(logs: [RequestLog(message: "a", level: "INFO", timestamp: "t1")]),
-                .inProgress(logs: [RequestLog(message: "b", level: "INFO", timestamp: "t2")]),
-                .completed(logs: [], error: nil, errorType: nil, inferenceTime: 3),
-            ])
+        let seen = try await h.statusUpdates()
+        #expect(seen == queuedThenLogsAThenB(inferenceTime: 3))
         let request = try #require(h.server.requests.first)
         #expect(request.target.hasSuffix("/status/stream?logs=1"))
         #expect(request.header("Accept") == "text/event-stream")
@@ -315,15 +319,8 @@ import Testing
                 ),
                 .json(200, #"{"status":"COMPLETED","logs":[{"message":"b","level":"INFO","timestamp":"t2"}]}"#),
             ])
-        var seen: [QueueStatus] = []
-        for try await status in h.client.statusUpdates(h.handle) { seen.append(status) }
-        #expect(
-            seen == [
-                .inQueue(position: 1),
-                .inProgress(logs: [RequestLog(message: "a", level: "INFO", timestamp: "t1")]),
-                .inProgress(logs: [RequestLog(message: "b", level: "INFO", timestamp: "t2")]),
-                .completed(logs: [], error: nil, errorType: nil, inferenceTime: nil),
-            ])
+        let seen = try await h.statusUpdates()
+        #expect(seen == queuedThenLogsAThenB(inferenceTime: nil))
         #expect(h.server.requests("GET", "/fal-ai/kling-video/requests/req-1/status").count == 6)
         #expect(h.sleeps.values == [0.5, 0.75, 1.125, 1.6875, 2.53125])
     }
