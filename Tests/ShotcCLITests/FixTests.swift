@@ -41,17 +41,32 @@ import Testing
         #expect(after.status == 0, "\(after)", sourceLocation: sourceLocation)
     }
 
+    /// A scratch greenhouse whose greenhouse.shot is rewritten by `edit`: the scratch (for the
+    /// caller to remove), the file's path and its new text.
+    private func editedGreenhouse(
+        _ edit: (String) -> String
+    ) throws -> (scratch: Scratch, path: String, text: String) {
+        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        do {
+            let path = scratch.folder + "/greenhouse.shot"
+            let text = edit(try String(contentsOfFile: path, encoding: .utf8))
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return (scratch, path, text)
+        } catch {
+            scratch.remove()
+            throw error
+        }
+    }
+
     @Test func misspeltMentionWithOneCloseMatch() throws {
         try expectFixed("greenhouse.shot", "revealing @mara standing", "revealing @mra standing", code: "E0101")
     }
 
     @Test func fixedLineNamesTheChange() throws {
-        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        let (scratch, _, _) = try editedGreenhouse {
+            $0.replacingOccurrences(of: "revealing @mara", with: "revealing @mra")
+        }
         defer { scratch.remove() }
-        let path = scratch.folder + "/greenhouse.shot"
-        let good = try String(contentsOfFile: path, encoding: .utf8)
-        try good.replacingOccurrences(of: "revealing @mara", with: "revealing @mra")
-            .write(toFile: path, atomically: true, encoding: .utf8)
         let fixed = try scratch.run(["check", "--fix", "greenhouse.shot"], environment: environment)
         #expect(fixed.stdout == "greenhouse.shot:18:62: fixed E0101: '@mra' → '@mara'\n", "\(fixed)")
     }
@@ -91,14 +106,12 @@ import Testing
     }
 
     @Test func ambiguousSuggestionIsNotApplied() throws {
-        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
-        defer { scratch.remove() }
-        let path = scratch.folder + "/greenhouse.shot"
-        let good = try String(contentsOfFile: path, encoding: .utf8)
         // '@mar' is one edit from both 'mara' and 'marb'.
-        let bad = good.replacingOccurrences(of: "revealing @mara", with: "revealing @mar")
-            .replacingOccurrences(of: "image ruin", with: "image marb refs/greenhouse.png\nimage ruin")
-        try bad.write(toFile: path, atomically: true, encoding: .utf8)
+        let (scratch, path, bad) = try editedGreenhouse {
+            $0.replacingOccurrences(of: "revealing @mara", with: "revealing @mar")
+                .replacingOccurrences(of: "image ruin", with: "image marb refs/greenhouse.png\nimage ruin")
+        }
+        defer { scratch.remove() }
         let result = try scratch.run(["check", "--fix", "greenhouse.shot"], environment: environment)
         #expect(result.status == 1, "\(result)")
         #expect(!result.stdout.contains("fixed"), "\(result)")
@@ -107,12 +120,10 @@ import Testing
     }
 
     @Test func jsonDiagnosticsSayWhetherAFixItIsMachineApplicable() throws {
-        let scratch = try Scratch(example: "greenhouse", file: "greenhouse.shot")
+        let (scratch, _, _) = try editedGreenhouse {
+            $0.replacingOccurrences(of: "revealing @mara", with: "revealing @mra")
+        }
         defer { scratch.remove() }
-        let path = scratch.folder + "/greenhouse.shot"
-        let good = try String(contentsOfFile: path, encoding: .utf8)
-        try good.replacingOccurrences(of: "revealing @mara", with: "revealing @mra")
-            .write(toFile: path, atomically: true, encoding: .utf8)
         let result = try scratch.run(["check", "greenhouse.shot", "--diagnostics", "json"], environment: environment)
         let line = try #require(result.stderr.split(separator: "\n").first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
