@@ -61,7 +61,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where videos and records go (default: renders/SCENE/ beside the scene).")
     var output: String?
 
-    @Option(name: .customShort("j"), help: "How many accepted requests may be unfinished at once; shots start in scene order.")
+    @Option(
+        name: .customShort("j"),
+        help: "How many accepted requests may be unfinished at once; shots start in scene order.")
     var jobs = 4
 
     @Flag(name: .long, help: "Render again even what is up to date (never resubmits a request still running).")
