@@ -75,6 +75,17 @@ private func dumpTokens(_ text: String, _ mode: TokenMode = .header) -> String {
         #expect(dumpLines([0xE2, 0x0A, 0x61]) == "content 0 0..1 1 2 bad@0\ncontent 2 2..3 3 3")
     }
 
+    @Test func aLineReportsItsFirstBadByteAndItsFirstForbiddenCharacterWhateverComesBetween() {
+        // Offsets: é is bytes 1-2, so U+0001 is at 3; 0xFF at 5; U+007F at 7.
+        let bytes: [UInt8] = [0x61, 0xC3, 0xA9, 0x01, 0x62, 0xFF, 0x63, 0x7F, 0x01]
+        #expect(Lexer.problems(in: bytes, from: 0, to: bytes.count) == (5, 3))
+        #expect(Lexer.problems(in: bytes, from: 4, to: bytes.count) == (5, 7))
+        #expect(Lexer.problems(in: bytes, from: 0, to: 3) == (nil, nil))
+        #expect(ControlCharacter.first(in: bytes)?.offset == 3)
+        #expect(ControlCharacter.first(in: bytes, from: 4)?.offset == 7)
+        #expect(ControlCharacter.first(in: bytes, from: 4)?.value == 0x7F)
+    }
+
     @Test func wordsQuotedStringsAndComments() {
         #expect(
             dumpTokens(#"front "a b.png"  x#y # note"#) == """

@@ -37,22 +37,34 @@ enum ControlCharacter {
     /// The offset and scalar value of the first forbidden character of `bytes` from `start`;
     /// bytes that are not valid UTF-8 are skipped (they are E0001's business).
     static func first(in bytes: [UInt8], from start: Int = 0) -> (offset: Int, value: UInt32)? {
+        var found: (offset: Int, value: UInt32)? = nil
+        walkUnusual(bytes, from: start, to: bytes.count) { index, length in
+            guard length > 0, let value = forbidden(in: bytes, at: index, length: length) else { return true }
+            found = (index, value)
+            return false
+        }
+        return found
+    }
+
+    /// Walks the UTF-8 sequences of `bytes[start..<end]`, skipping printable ASCII, and calls
+    /// `visit(offset, length)` for every other sequence; a byte that is not valid UTF-8 comes
+    /// as a sequence of length 0. Stops when `visit` returns false. The one walk behind
+    /// ``first(in:from:)`` and the lexer's slow path (`Lexer.problems`).
+    @inline(__always)
+    static func walkUnusual(
+        _ bytes: [UInt8], from start: Int, to end: Int, _ visit: (_ offset: Int, _ length: Int) -> Bool
+    ) {
         var index = start
-        while index < bytes.count {
+        while index < end {
             let byte = bytes[index]
             if byte >= 0x20, byte < 0x7F {
                 index += 1
                 continue
             }
             let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
-            if length == 0 {
-                index += 1
-                continue
-            }
-            if let value = forbidden(in: bytes, at: index, length: length) { return (index, value) }
-            index += length
+            guard visit(index, length) else { return }
+            index += max(length, 1)
         }
-        return nil
     }
 
     /// The message of E0011 for the character `value`.

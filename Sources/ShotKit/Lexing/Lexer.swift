@@ -78,25 +78,15 @@ struct Lexer: Sendable {
     /// The first byte of `bytes[start..<end]` that is not valid UTF-8 (E0001), and the first
     /// forbidden character (E0011, ``ControlCharacter``), read byte by byte.
     static func problems(in bytes: [UInt8], from start: Int, to end: Int) -> (invalid: Int?, control: Int?) {
-        var index = start
         var invalid: Int? = nil
         var control: Int? = nil
-        while index < end {
-            let byte = bytes[index]
-            if byte >= 0x20, byte < 0x7F {
-                index += 1
-                continue
-            }
-            let length = byte < 0x80 ? 1 : Lexer.utf8SequenceLength(in: bytes, at: index)
+        ControlCharacter.walkUnusual(bytes, from: start, to: end) { index, length in
             if length == 0 {
                 if invalid == nil { invalid = index }
-                index += 1
-                continue
-            }
-            if control == nil, ControlCharacter.forbidden(in: bytes, at: index, length: length) != nil {
+            } else if control == nil, ControlCharacter.forbidden(in: bytes, at: index, length: length) != nil {
                 control = index
             }
-            index += length
+            return invalid == nil || control == nil
         }
         return (invalid, control)
     }
