@@ -88,8 +88,8 @@ enum Main {
     /// With `hugePages` (inputs of 256 KiB and more, whose heap grows to several megabytes),
     /// the heap also asks the kernel for 2 MB pages where it allows them on request
     /// (transparent huge pages in `madvise` mode, Debian's default): a build of 5,000 shots
-    /// takes about 1,200 page faults instead of 4,000 (BENCHMARKS.md). Small inputs keep 4 KB
-    /// pages: zeroing a 2 MB page would cost more than the few faults it saves.
+    /// takes 900 to 1,400 page faults instead of 4,000 (BENCHMARKS.md). Small inputs keep 4 KB
+    /// pages: zeroing a 2 MB page costs at least what the few faults it saves do.
     private static func tuneAllocator(hugePages: Bool) {
         #if canImport(Glibc)
             _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
